@@ -1,0 +1,69 @@
+import { parseAllDocuments, type Document } from 'yaml';
+import { parseConfigObject, type ParseResult } from './parse-object.js';
+import type { ConfigObject } from './kinds.js';
+import type { ConfigProblem } from './problem.js';
+
+/** What one YAML file (or string) held. */
+export interface LoadResult {
+  /** Objects without errors, in file order. */
+  readonly objects: readonly ConfigObject[];
+  /** Every problem, with file and document index. */
+  readonly problems: readonly ConfigProblem[];
+  /** Per-object results, including rejected objects' keys (for last-good-version bookkeeping). */
+  readonly results: readonly ParseResult[];
+  /** True when the text is not valid YAML (some documents could not be read at all). */
+  readonly syntaxError: boolean;
+}
+
+/**
+ * Reads multi-document YAML text into typed config objects. This is the one loader shared by the
+ * discovery server's file source and the CLI. A `kind: List` document is expanded into its items.
+ * Syntax errors are reported with line and column; a broken document never hides the others.
+ */
+export function loadYaml(text: string, file?: string): LoadResult {
+  const objects: ConfigObject[] = [];
+  const problems: ConfigProblem[] = [];
+  const results: ParseResult[] = [];
+  let syntaxError = false;
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true }) as Document[] | { errors: unknown[] };
+  if (!Array.isArray(docs)) {
+    return { objects, problems: [{ severity: 'error', stage: 'syntax', message: 'not a YAML stream', ...(file ? { origin: { file } } : {}) }], results, syntaxError: true };
+  }
+  docs.forEach((doc, index) => {
+    const line = doc.range ? lineOf(text, doc.range[0]) : undefined;
+    const origin = { ...(file !== undefined ? { file } : {}), doc: index, ...(line !== undefined ? { line } : {}) };
+    if (doc.errors.length > 0) {
+      syntaxError = true;
+      for (const e of doc.errors) {
+        const pos = e.linePos?.[0];
+        const where = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
+        problems.push({ severity: 'error', stage: 'syntax', message: `YAML syntax error: ${where}${firstLine(e.message)}`, origin });
+      }
+      return;
+    }
+    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    if (value === null || value === undefined) return;
+    const items = isList(value) ? (value as { items: unknown[] }).items : [value];
+    for (const item of items) {
+      const result = parseConfigObject(item, origin);
+      results.push(result);
+      problems.push(...result.problems);
+      if (result.object) objects.push(result.object);
+    }
+  });
+  return { objects, problems, results, syntaxError };
+}
+
+function isList(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as Record<string, unknown>)['kind'] === 'List' && Array.isArray((v as Record<string, unknown>)['items']);
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}

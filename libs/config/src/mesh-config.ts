@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { parse } from 'yaml';
+import { duration } from './schema-helpers.js';
+import type { ConfigProblem } from './problem.js';
+
+const MeshConfigSchema = z.looseObject({
+  outboundTrafficPolicy: z.looseObject({ mode: z.enum(['REGISTRY_ONLY', 'ALLOW_ANY']).optional() }).optional(),
+  inboundTrafficPolicy: z.looseObject({ mode: z.enum(['PASSTHROUGH', 'LOCALHOST']).optional() }).optional(),
+  rootNamespace: z.string().optional(),
+  trustDomain: z.string().optional(),
+  connectTimeout: duration.optional(),
+  protocolDetectionTimeout: duration.optional(),
+  proxyListenPort: z.number().int().optional(),
+  proxyInboundListenPort: z.number().int().optional(),
+  enableAutoMtls: z.boolean().optional(),
+  dnsRefreshRate: duration.optional(),
+  defaultServiceExportTo: z.array(z.string()).optional(),
+  defaultVirtualServiceExportTo: z.array(z.string()).optional(),
+  defaultDestinationRuleExportTo: z.array(z.string()).optional(),
+  accessLogFile: z.string().optional(),
+  enableTracing: z.boolean().optional(),
+  defaultConfig: z.looseObject({ discoveryAddress: z.string().optional() }).optional(),
+});
+
+/** Mesh-wide settings that change what minipilot generates; defaults are istiod's. */
+export interface MeshConfig {
+  readonly outboundTrafficPolicy: { readonly mode: 'REGISTRY_ONLY' | 'ALLOW_ANY' };
+  readonly inboundTrafficPolicy: { readonly mode: 'PASSTHROUGH' | 'LOCALHOST' };
+  readonly rootNamespace: string;
+  readonly trustDomain: string;
+  readonly connectTimeout: string;
+  readonly protocolDetectionTimeout: string;
+  readonly proxyListenPort: number;
+  readonly proxyInboundListenPort: number;
+  readonly enableAutoMtls: boolean;
+  readonly dnsRefreshRate: string;
+  readonly defaultServiceExportTo: readonly string[];
+  readonly defaultVirtualServiceExportTo: readonly string[];
+  readonly defaultDestinationRuleExportTo: readonly string[];
+  readonly accessLogFile: string;
+  readonly enableTracing: boolean;
+  readonly defaultConfig: Readonly<Record<string, unknown>>;
+}
+
+/** istiod's default MeshConfig (pkg/config/mesh DefaultMeshConfig). */
+export const DEFAULT_MESH_CONFIG: MeshConfig = Object.freeze<MeshConfig>({
+  outboundTrafficPolicy: { mode: 'ALLOW_ANY' },
+  inboundTrafficPolicy: { mode: 'PASSTHROUGH' },
+  rootNamespace: 'istio-system',
+  trustDomain: 'cluster.local',
+  connectTimeout: '10s',
+  protocolDetectionTimeout: '0s',
+  proxyListenPort: 15001,
+  proxyInboundListenPort: 15006,
+  enableAutoMtls: true,
+  dnsRefreshRate: '60s',
+  defaultServiceExportTo: ['*'],
+  defaultVirtualServiceExportTo: ['*'],
+  defaultDestinationRuleExportTo: ['*'],
+  accessLogFile: '',
+  enableTracing: true,
+  defaultConfig: {},
+});
+
+/** The result of reading a mesh config file. */
+export interface MeshConfigResult {
+  readonly mesh: MeshConfig;
+  readonly problems: readonly ConfigProblem[];
+}
+
+/**
+ * Reads a MeshConfig in istiod's `mesh` ConfigMap format: either the mesh YAML itself
+ * (`outboundTrafficPolicy: {mode: REGISTRY_ONLY}`) or a whole ConfigMap whose `data.mesh` holds it.
+ * Unset fields take istiod's defaults. Errors leave the defaults in place and are reported.
+ */
+export function parseMeshConfig(text: string, file?: string): MeshConfigResult {
+  const origin = file !== undefined ? { origin: { file } } : {};
+  let value: unknown;
+  try {
+    value = parse(text) ?? {};
+    const v = value as Record<string, unknown>;
+    if (v['kind'] === 'ConfigMap') value = parse(String((v['data'] as Record<string, unknown> | undefined)?.['mesh'] ?? '')) ?? {};
+  } catch (e) {
+    return { mesh: DEFAULT_MESH_CONFIG, problems: [{ severity: 'error', stage: 'syntax', kind: 'MeshConfig', message: `YAML syntax error: ${(e as Error).message.split('\n')[0]}`, ...origin }] };
+  }
+  const r = MeshConfigSchema.safeParse(value);
+  if (!r.success) {
+    return {
+      mesh: DEFAULT_MESH_CONFIG,
+      problems: r.error.issues.map((i) => ({ severity: 'error' as const, stage: 'schema' as const, kind: 'MeshConfig', field: i.path.join('.'), message: i.message, ...origin })),
+    };
+  }
+  return { mesh: withMeshDefaults(r.data), problems: [] };
+}
+
+/** Fills unset fields of a partial MeshConfig with istiod's defaults. */
+export function withMeshDefaults(partial: z.infer<typeof MeshConfigSchema>): MeshConfig {
+  const d = DEFAULT_MESH_CONFIG;
+  return Object.freeze({
+    ...d,
+    ...stripUndefined(partial),
+    outboundTrafficPolicy: { mode: partial.outboundTrafficPolicy?.mode ?? d.outboundTrafficPolicy.mode },
+    inboundTrafficPolicy: { mode: partial.inboundTrafficPolicy?.mode ?? d.inboundTrafficPolicy.mode },
+  }) as MeshConfig;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
