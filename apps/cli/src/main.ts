@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { iptablesCommand } from './commands/iptables/index.js';
 
 /**
  * Builds the `minipilot` program. Each subcommand lives in its own file under ./commands and is
@@ -9,6 +10,7 @@ export function createProgram(): Command {
     .description('minipilot: a mini Istio control plane. Tools for labs and tests.')
     .showHelpAfterError()
     .exitOverride();
+  program.addCommand(iptablesCommand());
   return program;
 }
 

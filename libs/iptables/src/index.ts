@@ -20,3 +20,4 @@ export { buildCaptureRules, CHAINS } from './capture-rules.js';
 export { DNS_PROXY_PORT, isDnsCaptureEffective } from './dns-rules.js';
 export { buildCapturePlan, buildDryRunTranscript, type CapturePlan } from './capture-plan.js';
 export { parseResolvConf } from './resolv-conf.js';
+export { findStateDrift, hasResidue, parseCaptureState, type CaptureState } from './capture-state.js';

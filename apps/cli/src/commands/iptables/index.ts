@@ -1,0 +1,1 @@
+export { iptablesCommand } from './iptables-command.js';
