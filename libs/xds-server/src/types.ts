@@ -1,0 +1,95 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { coreV3 } from '@minipilot/envoy-api';
+import type { NackRecord } from './nack-log.js';
+import type { XdsSnapshot } from './snapshot.js';
+
+/** A minimal pino-compatible logger (pino's `Logger` satisfies it). */
+export interface Logger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Supplies each stream with the snapshot for its proxy. */
+export interface SnapshotSource {
+  /**
+   * Called once per stream when its node is known (first request). Calls onSnapshot with the proxy's
+   * current snapshot (sync or later) and again whenever it changes. Returns a stop function. May throw
+   * an Error to reject the stream (the stream then ends with INVALID_ARGUMENT and that message).
+   */
+  watch(node: coreV3.Node, onSnapshot: (snapshot: XdsSnapshot) => void): () => void;
+}
+
+/** Something that happened on an ADS stream, for metrics, logs and tests (fields may be extended). */
+export type XdsEvent =
+  | { kind: 'connect' | 'disconnect'; streamId: string; nodeId: string; delta: boolean }
+  | { kind: 'request'; streamId: string; nodeId: string; typeUrl: string; names: readonly string[]; delta: boolean }
+  | {
+      kind: 'send';
+      streamId: string;
+      nodeId: string;
+      typeUrl: string;
+      version: string;
+      nonce: string;
+      names: readonly string[];
+      removed?: readonly string[];
+      /** Encoded size of the resources in the response (the Any values). */
+      bytes: number;
+      delta: boolean;
+    }
+  | { kind: 'ack'; streamId: string; nodeId: string; typeUrl: string; version: string; nonce: string; delta: boolean }
+  | {
+      kind: 'nack';
+      streamId: string;
+      nodeId: string;
+      typeUrl: string;
+      version: string;
+      nonce: string;
+      message: string;
+      delta: boolean;
+    };
+
+/** The state of one type URL on one stream, as shown by {@link XdsServer.connections}. */
+export interface TypeStatus {
+  typeUrl: string;
+  subscribed: readonly string[] | '*';
+  sentVersion: string;
+  sentNonce: string;
+  ackedVersion: string;
+  nacked?: { version: string; nonce: string; message: string };
+}
+
+/** One open ADS stream, as shown by {@link XdsServer.connections}. */
+export interface ConnectionStatus {
+  streamId: string;
+  nodeId: string;
+  delta: boolean;
+  /** When the stream's first request arrived (ISO 8601). */
+  connectedAt: string;
+  types: readonly TypeStatus[];
+}
+
+/** Options of {@link createXdsServer}. */
+export interface XdsServerOptions {
+  source: SnapshotSource;
+  /** Streams are refused with UNAVAILABLE until this returns true (istiod refuses ADS before its caches sync). Default: always ready. */
+  isReady?: () => boolean;
+  logger?: Logger;
+  onEvent?: (event: XdsEvent) => void;
+  /** Size of the NACK ring buffer (default 100). */
+  maxNackRecords?: number;
+}
+
+/** An ADS service (SotW and delta) ready to be added to a grpc.Server. */
+export interface XdsServer {
+  /** The service definition to pass to grpc.Server.addService. */
+  readonly service: grpc.ServiceDefinition;
+  readonly implementation: grpc.UntypedServiceImplementation;
+  /** Returns the status of every open stream that has sent its first request. */
+  connections(): ConnectionStatus[];
+  /** Returns the most recent NACKs, oldest first. */
+  nacks(): NackRecord[];
+  /** Ends every open stream (e.g. on shutdown). */
+  closeAll(): void;
+}

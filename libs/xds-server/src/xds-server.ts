@@ -1,0 +1,172 @@
+import * as grpc from '@grpc/grpc-js';
+import type { coreV3, discoveryV3 } from '@minipilot/envoy-api';
+import { adsServiceDefinition } from './ads-service.js';
+import { createDeltaProtocol } from './delta-stream.js';
+import { createNackLog, type NackLog } from './nack-log.js';
+import type { XdsSnapshot } from './snapshot.js';
+import { createSotwProtocol, type StreamProtocol } from './sotw-stream.js';
+import { createStreamCore, type StreamCore } from './stream-core.js';
+import type { ConnectionStatus, Logger, XdsEvent, XdsServer, XdsServerOptions } from './types.js';
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+interface Session {
+  status(): ConnectionStatus | undefined;
+  end(code: grpc.status, details: string): void;
+}
+
+interface ServerContext {
+  readonly options: XdsServerOptions;
+  readonly logger: Logger;
+  readonly nacks: NackLog;
+  readonly sessions: Map<string, Session>;
+  nextStreamId(): string;
+  emit(event: XdsEvent): void;
+}
+
+/**
+ * Returns an ADS server (SotW and delta) that serves each stream the snapshots its
+ * {@link SnapshotSource} supplies, with ACK/NACK bookkeeping, push ordering and status views.
+ */
+export function createXdsServer(options: XdsServerOptions): XdsServer {
+  const logger = options.logger ?? silentLogger;
+  let streamSeq = 0;
+  const ctx: ServerContext = {
+    options,
+    logger,
+    nacks: createNackLog(options.maxNackRecords ?? 100),
+    sessions: new Map(),
+    nextStreamId: () => String(++streamSeq),
+    emit(event) {
+      try {
+        options.onEvent?.(event);
+      } catch (err) {
+        logger.error({ err, kind: event.kind }, 'xds: onEvent handler threw');
+      }
+    },
+  };
+  const implementation: grpc.UntypedServiceImplementation = {
+    StreamAggregatedResources: (call: grpc.ServerDuplexStream<discoveryV3.DiscoveryRequest, discoveryV3.DiscoveryResponse>) =>
+      serveStream(ctx, call, false, createSotwProtocol),
+    DeltaAggregatedResources: (
+      call: grpc.ServerDuplexStream<discoveryV3.DeltaDiscoveryRequest, discoveryV3.DeltaDiscoveryResponse>,
+    ) => serveStream(ctx, call, true, createDeltaProtocol),
+  };
+  return {
+    service: adsServiceDefinition,
+    implementation,
+    connections: () => [...ctx.sessions.values()].flatMap((s) => s.status() ?? []),
+    nacks: () => ctx.nacks.list(),
+    closeAll: () => {
+      for (const session of [...ctx.sessions.values()]) session.end(grpc.status.UNAVAILABLE, 'xds server shutting down');
+    },
+  };
+}
+
+/**
+ * Runs one ADS stream: readiness gate, node from the first request, the snapshot watch, and the
+ * protocol; frees everything on close. Errors end the stream, never the process.
+ */
+function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
+  ctx: ServerContext,
+  call: grpc.ServerDuplexStream<Req, Res>,
+  delta: boolean,
+  createProtocol: (core: StreamCore<Res>) => StreamProtocol<Req>,
+): void {
+  if (!(ctx.options.isReady?.() ?? true)) {
+    call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'xds server is not ready (caches not synced)' });
+    return;
+  }
+  const streamId = ctx.nextStreamId();
+  let node: coreV3.Node | undefined;
+  let connectedAt = '';
+  let snapshot: XdsSnapshot | undefined;
+  let stopWatch: (() => void) | undefined;
+  let closed = false;
+  const nodeId = () => node?.id ?? '';
+  const core = createStreamCore<Res>({
+    streamId,
+    delta,
+    logger: ctx.logger,
+    nacks: ctx.nacks,
+    nodeId,
+    snapshot: () => snapshot,
+    emit: ctx.emit,
+    write: (response) => {
+      if (!closed) call.write(response);
+    },
+  });
+  const protocol = createProtocol(core);
+
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    ctx.sessions.delete(streamId);
+    try {
+      stopWatch?.();
+    } catch (err) {
+      ctx.logger.error({ err, streamId }, 'xds: stopping the snapshot watch threw');
+    }
+    if (node) {
+      ctx.logger.info({ streamId, nodeId: nodeId(), delta }, 'xds: stream closed');
+      ctx.emit({ kind: 'disconnect', streamId, nodeId: nodeId(), delta });
+    }
+  }
+  function fail(code: grpc.status, details: string): void {
+    if (closed) return;
+    close();
+    call.emit('error', { code, details });
+  }
+  function guarded(work: () => void): void {
+    try {
+      work();
+    } catch (err) {
+      ctx.logger.error({ err, streamId, nodeId: nodeId() }, 'xds: internal error on stream');
+      fail(grpc.status.INTERNAL, `xds server error: ${messageOf(err)}`);
+    }
+  }
+  function start(first: Req): boolean {
+    if (!first.node) {
+      fail(grpc.status.INVALID_ARGUMENT, 'the first request of an ADS stream must carry node');
+      return false;
+    }
+    node = first.node;
+    connectedAt = new Date().toISOString();
+    ctx.sessions.set(streamId, {
+      status: () => ({ streamId, nodeId: nodeId(), delta, connectedAt, types: protocol.types() }),
+      end: fail,
+    });
+    ctx.logger.info({ streamId, nodeId: nodeId(), delta }, 'xds: stream connected');
+    ctx.emit({ kind: 'connect', streamId, nodeId: nodeId(), delta });
+    try {
+      stopWatch = ctx.options.source.watch(node, (next) => {
+        if (closed) return;
+        snapshot = next;
+        guarded(() => protocol.flush());
+      });
+    } catch (err) {
+      fail(grpc.status.INVALID_ARGUMENT, messageOf(err));
+    }
+    return !closed;
+  }
+
+  call.on('data', (request: Req) => {
+    if (closed) return;
+    guarded(() => {
+      if (!node && !start(request)) return;
+      protocol.onRequest(request);
+      protocol.flush();
+    });
+  });
+  call.on('end', () => {
+    close();
+    call.end();
+  });
+  call.on('cancelled', close);
+  call.on('close', close);
+  call.on('error', close);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
