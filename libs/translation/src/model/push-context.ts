@@ -1,0 +1,119 @@
+import type { ConfigSnapshot, MeshConfig, VirtualServiceConfig, DestinationRuleConfig, GatewayConfig, Subset, TrafficPolicy } from '@minipilot/config';
+import { DEFAULT_MESH_CONFIG } from '@minipilot/config';
+import { buildServiceRegistry } from './service-registry.js';
+import { resolveHost, resolveGatewayName, hostMatches } from './host.js';
+import type { ServiceModel, EndpointModel } from './service.js';
+
+/** A VirtualService with its hosts and gateways resolved in its namespace (istiod's virtualservice controller). */
+export interface VirtualServiceModel {
+  readonly config: VirtualServiceConfig;
+  readonly hosts: readonly string[];
+  /** Resolved gateway names (`ns/name`, or `mesh`); `['mesh']` when the VirtualService lists none. */
+  readonly gateways: readonly string[];
+  readonly exportTo: readonly string[];
+}
+
+/** The DestinationRule that applies to a host for some proxy, merged as istiod merges duplicates. */
+export interface EffectiveDestinationRule {
+  readonly configs: readonly DestinationRuleConfig[];
+  readonly trafficPolicy?: TrafficPolicy;
+  readonly subsets: readonly Subset[];
+}
+
+/**
+ * An immutable, indexed snapshot of the world, built once per config change and shared by all
+ * generators (istiod's PushContext). Holds indexes, not per-proxy logic.
+ */
+export interface PushContext {
+  readonly mesh: MeshConfig;
+  readonly config: ConfigSnapshot;
+  /** All services, sorted by hostname. */
+  readonly services: readonly ServiceModel[];
+  serviceByHostname(hostname: string): ServiceModel | undefined;
+  /** Endpoints of a service port (target ports), sorted by address. */
+  endpoints(hostname: string, port: number): readonly EndpointModel[];
+  /** VirtualServices in istiod's order: creation time, then name, then namespace. */
+  readonly virtualServices: readonly VirtualServiceModel[];
+  readonly gateways: readonly GatewayConfig[];
+  /** The DestinationRule that applies to `hostname` for a proxy in `proxyNamespace`, if any. */
+  destinationRule(proxyNamespace: string, hostname: string): EffectiveDestinationRule | undefined;
+  /** True if a config object in namespace `ns` with `exportTo` is visible from `viewerNamespace`. */
+  visibleTo(exportTo: readonly string[], ns: string, viewerNamespace: string): boolean;
+}
+
+function visible(exportTo: readonly string[], ns: string, viewer: string): boolean {
+  return exportTo.some((e) => e === '*' || e === viewer || (e === '.' && ns === viewer));
+}
+
+/** Builds the push context for a config snapshot and mesh config. */
+export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFAULT_MESH_CONFIG): PushContext {
+  const registry = buildServiceRegistry(config, mesh);
+  const byHost = new Map(registry.services.map((s) => [s.hostname, s]));
+  const virtualServices = [...config.ofKind('VirtualService')]
+    .sort(istioOrder)
+    .map((vs): VirtualServiceModel => {
+      const ns = vs.metadata.namespace;
+      const gws = vs.spec.gateways && vs.spec.gateways.length > 0 ? vs.spec.gateways : ['mesh'];
+      const exp = vs.spec.exportTo && vs.spec.exportTo.length > 0 ? vs.spec.exportTo : mesh.defaultVirtualServiceExportTo;
+      return Object.freeze({
+        config: vs,
+        hosts: (vs.spec.hosts ?? []).map((h) => resolveHost(h, ns)),
+        gateways: gws.map((g) => resolveGatewayName(g, ns)),
+        exportTo: exp.map((e) => (e === '.' ? ns : e)),
+      });
+    });
+  const drs = [...config.ofKind('DestinationRule')].sort(istioOrder).map((dr) => ({
+    config: dr,
+    host: resolveHost(dr.spec.host, dr.metadata.namespace),
+    exportTo: (dr.spec.exportTo && dr.spec.exportTo.length > 0 ? dr.spec.exportTo : mesh.defaultDestinationRuleExportTo).map((e) => (e === '.' ? dr.metadata.namespace : e)),
+  }));
+  const drCache = new Map<string, EffectiveDestinationRule | undefined>();
+
+  const destinationRule = (proxyNs: string, hostname: string): EffectiveDestinationRule | undefined => {
+    const cacheKey = `${proxyNs} ${hostname}`;
+    if (drCache.has(cacheKey)) return drCache.get(cacheKey);
+    const svcNs = byHost.get(hostname)?.namespace;
+    let found: EffectiveDestinationRule | undefined;
+    for (const ns of [proxyNs, svcNs, mesh.rootNamespace]) {
+      if (ns === undefined) continue;
+      const candidates = drs.filter((d) => d.config.metadata.namespace === ns && hostMatches(d.host, hostname)
+        && (ns === proxyNs || visible(d.exportTo, ns, proxyNs)) && !d.config.spec.workloadSelector);
+      if (candidates.length === 0) continue;
+      // Most specific host wins: exact, then the longest wildcard.
+      const best = candidates.reduce((a, b) => (specificity(b.host) > specificity(a.host) ? b : a)).host;
+      const chosen = candidates.filter((d) => d.host === best).map((d) => d.config);
+      const subsets: Subset[] = [];
+      for (const c of chosen) for (const s of c.spec.subsets ?? []) if (!subsets.some((x) => x.name === s.name)) subsets.push(s);
+      const tp = chosen.find((c) => c.spec.trafficPolicy)?.spec.trafficPolicy;
+      found = Object.freeze({ configs: chosen, subsets, ...(tp ? { trafficPolicy: tp } : {}) });
+      break;
+    }
+    drCache.set(cacheKey, found);
+    return found;
+  };
+
+  const empty: readonly EndpointModel[] = Object.freeze([]);
+  return Object.freeze({
+    mesh,
+    config,
+    services: registry.services,
+    serviceByHostname: (h: string) => byHost.get(h),
+    endpoints: (h: string, port: number) => registry.endpoints.get(h)?.get(port) ?? empty,
+    virtualServices,
+    gateways: config.ofKind('Gateway'),
+    destinationRule,
+    visibleTo: visible,
+  });
+}
+
+function specificity(host: string): number {
+  return host.startsWith('*') ? host.length : 10_000 + host.length;
+}
+
+/** istiod's config order: creationTimestamp (missing counts as equal), then name, then namespace. */
+export function istioOrder(a: { metadata: { creationTimestamp?: string; name: string; namespace: string } }, b: typeof a): number {
+  const ta = a.metadata.creationTimestamp ? Date.parse(a.metadata.creationTimestamp) : NaN;
+  const tb = b.metadata.creationTimestamp ? Date.parse(b.metadata.creationTimestamp) : NaN;
+  if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return ta - tb;
+  return a.metadata.name.localeCompare(b.metadata.name) || a.metadata.namespace.localeCompare(b.metadata.namespace);
+}

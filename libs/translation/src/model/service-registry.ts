@@ -1,0 +1,220 @@
+import type { ConfigSnapshot, ServiceConfig, ServiceEntryConfig, PodConfig, EndpointSliceConfig, EndpointsConfig, MeshConfig } from '@minipilot/config';
+import { configKey } from '@minipilot/config';
+import { kubePortProtocol, parseProtocol } from './protocol.js';
+import { DEFAULT_DOMAIN_SUFFIX } from './host.js';
+import type { ServiceModel, ServicePortModel, EndpointModel, Locality, Resolution } from './service.js';
+
+/** Services and, per service hostname and port number, their endpoints. */
+export interface ServiceRegistry {
+  readonly services: readonly ServiceModel[];
+  /** `hostname` → port → endpoints (sorted by address). */
+  readonly endpoints: ReadonlyMap<string, ReadonlyMap<number, readonly EndpointModel[]>>;
+}
+
+const NO_LOCALITY: Locality = Object.freeze({ region: '', zone: '', subZone: '' });
+
+/**
+ * Builds the service registry from Kubernetes Services (endpoints from EndpointSlices, else
+ * Endpoints, else running Pods that match the selector: handy for labs without a cluster) and
+ * ServiceEntries (inline endpoints, a workloadSelector over Pods, or the host itself for DNS).
+ * A Kubernetes Service wins over a ServiceEntry with the same hostname, as in istiod.
+ */
+export function buildServiceRegistry(config: ConfigSnapshot, mesh: MeshConfig): ServiceRegistry {
+  const pods = config.ofKind('Pod');
+  const podByName = new Map(pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]));
+  const podByIp = new Map<string, PodConfig>();
+  for (const p of pods) for (const ip of podIps(p)) podByIp.set(ip, p);
+  const services: ServiceModel[] = [];
+  const endpoints = new Map<string, Map<number, EndpointModel[]>>();
+  const seen = new Set<string>();
+
+  for (const svc of config.ofKind('Service')) {
+    const model = kubeService(svc, mesh);
+    if (!model) continue;
+    seen.add(model.hostname);
+    services.push(model);
+    endpoints.set(model.hostname, kubeEndpoints(svc, model, config, podByName, podByIp));
+  }
+  const entries = [...config.ofKind('ServiceEntry')].sort(byCreation);
+  for (const se of entries) {
+    for (const model of serviceEntryServices(se, mesh)) {
+      if (seen.has(model.hostname)) continue;
+      seen.add(model.hostname);
+      services.push(model);
+      endpoints.set(model.hostname, serviceEntryEndpoints(se, model, pods));
+    }
+  }
+  services.sort((a, b) => a.hostname.localeCompare(b.hostname));
+  return { services, endpoints };
+}
+
+function byCreation(a: ServiceEntryConfig, b: ServiceEntryConfig): number {
+  return (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name) || a.metadata.namespace.localeCompare(b.metadata.namespace);
+}
+
+function exportToOf(list: readonly string[] | undefined, ns: string, fallback: readonly string[]): readonly string[] {
+  const l = list && list.length > 0 ? list : fallback;
+  return l.map((x) => (x === '.' ? ns : x));
+}
+
+function kubeService(svc: ServiceConfig, mesh: MeshConfig): ServiceModel | undefined {
+  const spec = svc.spec;
+  if (spec.type === 'ExternalName') return undefined;
+  const ports: ServicePortModel[] = (spec.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: kubePortProtocol(p) }));
+  const ip = spec.clusterIP && spec.clusterIP !== 'None' ? spec.clusterIP : undefined;
+  const exportAnn = svc.metadata.annotations['networking.istio.io/exportTo'];
+  return {
+    hostname: `${svc.metadata.name}.${svc.metadata.namespace}.svc.${DEFAULT_DOMAIN_SUFFIX}`,
+    name: svc.metadata.name,
+    namespace: svc.metadata.namespace,
+    registry: 'Kubernetes',
+    ports,
+    addresses: ip ? [ip] : [],
+    resolution: spec.clusterIP === 'None' ? 'Passthrough' : 'ClientSideLB',
+    meshExternal: false,
+    exportTo: exportToOf(exportAnn?.split(',').map((s) => s.trim()), svc.metadata.namespace, mesh.defaultServiceExportTo),
+    configKey: configKey(svc),
+    ...(svc.metadata.creationTimestamp ? { creationTimestamp: svc.metadata.creationTimestamp } : {}),
+  };
+}
+
+function podIps(p: PodConfig): string[] {
+  const s = p.body.status;
+  const ips = (s?.podIPs ?? []).map((x) => x.ip);
+  if (s?.podIP && !ips.includes(s.podIP)) ips.unshift(s.podIP);
+  return ips;
+}
+
+function podLocality(labels: Readonly<Record<string, string>>): Locality {
+  const region = labels['topology.kubernetes.io/region'] ?? '';
+  const zone = labels['topology.kubernetes.io/zone'] ?? '';
+  const subZone = labels['topology.istio.io/subzone'] ?? '';
+  return region || zone || subZone ? { region, zone, subZone } : NO_LOCALITY;
+}
+
+function targetPortFor(svc: ServiceConfig, servicePort: number): number {
+  const p = (svc.spec.ports ?? []).find((x) => x.port === servicePort);
+  return typeof p?.targetPort === 'number' ? p.targetPort : servicePort;
+}
+
+function kubeEndpoints(svc: ServiceConfig, model: ServiceModel, config: ConfigSnapshot, podByName: Map<string, PodConfig>, podByIp: Map<string, PodConfig>): Map<number, EndpointModel[]> {
+  const ns = svc.metadata.namespace;
+  const out = new Map<number, EndpointModel[]>(model.ports.map((p) => [p.port, []]));
+  const podFor = (ip: string, ref?: { name?: string | undefined; namespace?: string | undefined }): PodConfig | undefined =>
+    (ref?.name ? podByName.get(`${ref.namespace ?? ns}/${ref.name}`) : undefined) ?? podByIp.get(ip);
+  const add = (servicePort: number, address: string, port: number, pod: PodConfig | undefined, healthy: boolean, zone?: string): void => {
+    const labels = pod?.metadata.labels ?? {};
+    const loc = podLocality(labels);
+    out.get(servicePort)?.push({
+      address, port, labels, healthy, weight: 1,
+      locality: zone && !loc.zone ? { ...loc, zone } : loc,
+      ...(pod?.body.spec?.serviceAccountName ? { serviceAccount: pod.body.spec.serviceAccountName } : {}),
+    });
+  };
+  const slices = config.ofKind('EndpointSlice').filter((s) => s.metadata.namespace === ns && s.metadata.labels['kubernetes.io/service-name'] === svc.metadata.name);
+  const eps = config.get('Endpoints', ns, svc.metadata.name);
+  if (slices.length > 0) {
+    addFromSlices(slices, model, add, podFor);
+  } else if (eps) {
+    addFromEndpoints(eps, model, add, podFor);
+  } else if (svc.spec.selector && Object.keys(svc.spec.selector).length > 0) {
+    const sel = svc.spec.selector;
+    for (const pod of config.ofKind('Pod')) {
+      if (pod.metadata.namespace !== ns || !matchesLabels(sel, pod.metadata.labels)) continue;
+      const ip = podIps(pod)[0];
+      if (!ip || pod.body.status?.phase === 'Succeeded' || pod.body.status?.phase === 'Failed') continue;
+      for (const p of model.ports) add(p.port, ip, targetPortFor(svc, p.port), pod, true);
+    }
+  }
+  for (const list of out.values()) list.sort((a, b) => a.address.localeCompare(b.address) || a.port - b.port);
+  return out;
+}
+
+type AddFn = (servicePort: number, address: string, port: number, pod: PodConfig | undefined, healthy: boolean, zone?: string) => void;
+type PodFor = (ip: string, ref?: { name?: string | undefined; namespace?: string | undefined }) => PodConfig | undefined;
+
+function addFromSlices(slices: readonly EndpointSliceConfig[], model: ServiceModel, add: AddFn, podFor: PodFor): void {
+  for (const slice of slices) {
+    for (const sp of slice.body.ports ?? []) {
+      const svcPort = model.ports.find((p) => p.name === (sp.name ?? '')) ?? (model.ports.length === 1 ? model.ports[0] : undefined);
+      if (!svcPort || sp.port === undefined) continue;
+      for (const ep of slice.body.endpoints ?? []) {
+        if (ep.conditions?.terminating) continue;
+        const healthy = ep.conditions?.ready !== false;
+        for (const ip of ep.addresses) add(svcPort.port, ip, sp.port, podFor(ip, ep.targetRef), healthy, ep.zone);
+      }
+    }
+  }
+}
+
+function addFromEndpoints(eps: EndpointsConfig, model: ServiceModel, add: AddFn, podFor: PodFor): void {
+  for (const subset of eps.body.subsets ?? []) {
+    for (const sp of subset.ports ?? []) {
+      const svcPort = model.ports.find((p) => p.name === (sp.name ?? '')) ?? (model.ports.length === 1 ? model.ports[0] : undefined);
+      if (!svcPort) continue;
+      for (const a of subset.addresses ?? []) add(svcPort.port, a.ip, sp.port, podFor(a.ip, a.targetRef), true);
+      for (const a of subset.notReadyAddresses ?? []) add(svcPort.port, a.ip, sp.port, podFor(a.ip, a.targetRef), false);
+    }
+  }
+}
+
+/** True if every label in `selector` is present in `labels` with the same value. */
+export function matchesLabels(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
+  return true;
+}
+
+const RESOLUTION: Readonly<Record<string, Resolution>> = { NONE: 'Passthrough', STATIC: 'ClientSideLB', DNS: 'DNSLB', DNS_ROUND_ROBIN: 'DNSRoundRobinLB' };
+
+function serviceEntryServices(se: ServiceEntryConfig, mesh: MeshConfig): ServiceModel[] {
+  const spec = se.spec;
+  const ports: ServicePortModel[] = (spec.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.number ?? 0, protocol: parseProtocol(p.protocol) }));
+  return (spec.hosts ?? []).map((host) => ({
+    hostname: host,
+    name: host,
+    namespace: se.metadata.namespace,
+    registry: 'External',
+    ports,
+    addresses: (spec.addresses ?? []).filter((a) => !a.includes('/')),
+    resolution: RESOLUTION[spec.resolution ?? 'NONE'] ?? 'Passthrough',
+    meshExternal: (spec.location ?? 'MESH_EXTERNAL') === 'MESH_EXTERNAL',
+    exportTo: exportToOf(spec.exportTo, se.metadata.namespace, mesh.defaultServiceExportTo),
+    configKey: configKey(se),
+    ...(se.metadata.creationTimestamp ? { creationTimestamp: se.metadata.creationTimestamp } : {}),
+  }));
+}
+
+function serviceEntryEndpoints(se: ServiceEntryConfig, model: ServiceModel, pods: readonly PodConfig[]): Map<number, EndpointModel[]> {
+  const out = new Map<number, EndpointModel[]>();
+  for (const p of model.ports) {
+    const targetPort = (se.spec.ports ?? []).find((x) => x.number === p.port)?.targetPort ?? p.port;
+    const list: EndpointModel[] = [];
+    if (se.spec.endpoints && se.spec.endpoints.length > 0) {
+      for (const we of se.spec.endpoints) {
+        if (!we.address) continue;
+        list.push({
+          address: we.address, port: we.ports?.[p.name] ?? targetPort, labels: we.labels ?? {}, healthy: true, weight: we.weight ?? 1,
+          locality: localityFromString(we.locality), ...(we.serviceAccount ? { serviceAccount: we.serviceAccount } : {}),
+        });
+      }
+    } else if (se.spec.workloadSelector?.labels) {
+      const sel = se.spec.workloadSelector.labels;
+      for (const pod of pods) {
+        const ip = podIps(pod)[0];
+        if (pod.metadata.namespace !== se.metadata.namespace || !ip || !matchesLabels(sel, pod.metadata.labels)) continue;
+        list.push({ address: ip, port: targetPort, labels: pod.metadata.labels, healthy: true, weight: 1, locality: podLocality(pod.metadata.labels) });
+      }
+    } else if (model.resolution === 'DNSLB' || model.resolution === 'DNSRoundRobinLB') {
+      list.push({ address: model.hostname, port: targetPort, labels: {}, healthy: true, weight: 1, locality: NO_LOCALITY });
+    }
+    list.sort((a, b) => a.address.localeCompare(b.address));
+    out.set(p.port, list);
+  }
+  return out;
+}
+
+function localityFromString(s: string | undefined): Locality {
+  if (!s) return NO_LOCALITY;
+  const [region = '', zone = '', subZone = ''] = s.split('/');
+  return { region, zone, subZone };
+}

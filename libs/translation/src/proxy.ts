@@ -1,0 +1,94 @@
+/** The kinds of proxy istiod distinguishes by the first field of the node id. */
+export type ProxyType = 'sidecar' | 'router';
+
+/**
+ * What generators know about one proxy: parsed from the Envoy node id
+ * (`sidecar~10.1.1.1~productpage-v1-abc.default~default.svc.cluster.local`) and node metadata.
+ * This is the only per-proxy input to generators; two proxies with the same {@link proxyViewKey}
+ * receive identical resources.
+ */
+export interface Proxy {
+  readonly type: ProxyType;
+  /** The node id as sent. */
+  readonly id: string;
+  /** First IP: from INSTANCE_IPS metadata, else the node id. */
+  readonly ip: string;
+  readonly ips: readonly string[];
+  /** `<pod>.<namespace>` from the node id. */
+  readonly podName: string;
+  readonly namespace: string;
+  /** DNS domain, e.g. `default.svc.cluster.local` (drives short virtual-host names). */
+  readonly dnsDomain: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Node metadata as strings (NAMESPACE, LABELS, ISTIO_VERSION, GENERATOR, INTERCEPTION_MODE, ...). */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** `grpc` for proxyless gRPC clients (metadata GENERATOR: grpc), else `envoy`. */
+  readonly generator: 'grpc' | 'envoy';
+  /**
+   * True when the proxy is Istio's istio-proxy build (metadata ISTIO_VERSION set): only then may
+   * `istio.*` filters (metadata_exchange, alpn, stats) be sent. Stock Envoy NACKs them.
+   */
+  readonly istioProxy: boolean;
+}
+
+/** Input to {@link parseProxy}: an Envoy Node as JSON-like values. */
+export interface ProxyNodeInput {
+  readonly id: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Extra labels (e.g. from `--labels`), merged over metadata LABELS. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Thrown for a node id minipilot cannot serve; the message says what is wrong. */
+export class ProxyIdError extends Error {
+  override readonly name = 'ProxyIdError';
+}
+
+/**
+ * Parses an Envoy node into a {@link Proxy}. Node id format: `TYPE~IP~POD.NAMESPACE~DOMAIN`.
+ * Namespace: metadata NAMESPACE, else the pod id's suffix, else the first DNS domain label.
+ */
+export function parseProxy(node: ProxyNodeInput): Proxy {
+  const parts = node.id.split('~');
+  if (parts.length !== 4) {
+    throw new ProxyIdError(`node id ${JSON.stringify(node.id)} is not TYPE~IP~POD.NAMESPACE~DOMAIN (e.g. sidecar~10.0.0.1~app-1.default~default.svc.cluster.local)`);
+  }
+  const [type, ipField, podId, domain] = parts as [string, string, string, string];
+  if (type !== 'sidecar' && type !== 'router') {
+    throw new ProxyIdError(`node id ${JSON.stringify(node.id)}: proxy type ${JSON.stringify(type)} is not sidecar or router`);
+  }
+  const meta = node.metadata ?? {};
+  const str = (k: string): string | undefined => (typeof meta[k] === 'string' && meta[k] !== '' ? (meta[k] as string) : undefined);
+  const dot = podId.indexOf('.');
+  const namespace = str('NAMESPACE') ?? (dot >= 0 ? podId.slice(dot + 1) : undefined) ?? domain.split('.')[0] ?? 'default';
+  const ips = (str('INSTANCE_IPS') ?? ipField).split(',').map((s) => s.trim()).filter(Boolean);
+  const metaLabels = meta['LABELS'];
+  const labels: Record<string, string> = {};
+  if (metaLabels && typeof metaLabels === 'object') {
+    for (const [k, v] of Object.entries(metaLabels as Record<string, unknown>)) if (typeof v === 'string') labels[k] = v;
+  }
+  Object.assign(labels, node.labels ?? {});
+  return Object.freeze({
+    type,
+    id: node.id,
+    ip: ips[0] ?? ipField,
+    ips,
+    podName: dot >= 0 ? podId.slice(0, dot) : podId,
+    namespace,
+    dnsDomain: domain || `${namespace}.svc.cluster.local`,
+    labels,
+    metadata: meta,
+    generator: str('GENERATOR') === 'grpc' ? 'grpc' : 'envoy',
+    istioProxy: str('ISTIO_VERSION') !== undefined,
+  });
+}
+
+/**
+ * A key that is equal for proxies that must receive identical config (same type, namespace, labels,
+ * domain, generator and the metadata generators read), so their resources are built and encoded once.
+ */
+export function proxyViewKey(p: Proxy): string {
+  const labels = Object.keys(p.labels).sort().map((k) => `${k}=${p.labels[k]}`).join(',');
+  const meta = ['ISTIO_VERSION', 'INTERCEPTION_MODE', 'IDLE_TIMEOUT', 'HTTP10'].map((k) => String(p.metadata[k] ?? '')).join('|');
+  return [p.type, p.generator, p.namespace, p.dnsDomain, p.istioProxy, labels, meta, p.type === 'sidecar' ? p.ips.join(',') : ''].join('~');
+}
