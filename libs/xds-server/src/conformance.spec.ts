@@ -1,7 +1,7 @@
 // The xDS conformance suite (research notes §5), run for both SotW and delta over real gRPC.
 import type { AdsClient } from './ads-client.js';
 import { createSnapshot } from './snapshot.js';
-import { CDS, cla, EDS, LDS, names, RDS, startHarness, world, type Harness } from './testing/harness.js';
+import { CDS, cla, EDS, LDS, names, RDS, startHarness, waitFor, world, type Harness } from './testing/harness.js';
 
 describe.each([
   { flavour: 'SotW', delta: false },
@@ -166,7 +166,7 @@ describe.each([
 
   it('records a NACK in nacks(), connections() and events, and clears it on a later ACK', async () => {
     const r = await c.requestResponseNack(CDS, ['a'], 'cluster a: bad lb_policy');
-    await c.expectNoResponse();
+    await waitFor(() => h.xds.nacks().length === 1);
     const [record] = h.xds.nacks();
     expect(record).toMatchObject({ typeUrl: CDS, nonce: r.nonce, message: 'cluster a: bad lb_policy', nodeId: 'sidecar~10.0.0.1~pod.ns~ns.svc.cluster.local' });
     const status = () => h.xds.connections()[0]?.types.find((t) => t.typeUrl === CDS);
@@ -175,7 +175,7 @@ describe.each([
     h.set(world({ 'cds:a': 1 }));
     const fixed = await c.expectResponse(CDS);
     c.ack(fixed);
-    await c.expectNoResponse();
+    await waitFor(() => status()?.ackedVersion === fixed.version);
     expect(status()).toMatchObject({ ackedVersion: fixed.version, sentVersion: fixed.version });
     expect(status()?.nacked).toBeUndefined();
   });

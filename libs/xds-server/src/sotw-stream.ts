@@ -45,13 +45,13 @@ export function createSotwProtocol(core: StreamCore<discoveryV3.DiscoveryRespons
       return;
     }
     if (kind === 'ack' || kind === 'nack') core.answered(t, kind, req.versionInfo, req.errorDetail?.message ?? '');
-    const next = applySotwNames(t.sub, req.typeUrl, req.resourceNames);
-    if (!subscriptionChanged(t.sub, next)) return;
+    const prev = t.sub;
+    t.sub = applySotwNames(prev, req.typeUrl, req.resourceNames); // also ends legacy wildcard
+    if (!subscriptionChanged(prev, t.sub)) return;
     core.requested(req.typeUrl, req.resourceNames);
     // Newly named resources are always sent, even if unchanged and sent before.
-    for (const name of [...addedNames(t.sub, next), ...removedNames(t.sub, next)]) t.sent.delete(name);
+    for (const name of [...addedNames(prev, t.sub), ...removedNames(prev, t.sub)]) t.sent.delete(name);
     if (isWildcardType(req.typeUrl)) t.force = true; // LDS/CDS: a changed name set gets a full response
-    t.sub = next;
   }
 
   function flush(): void {

@@ -1,7 +1,7 @@
 // SotW-only rules over real gRPC: wildcard sequences, stale nonces, reconnects, NACKs with a new version.
 import type { AdsClient } from './ads-client.js';
 import { createSnapshot } from './snapshot.js';
-import { CDS, EDS, names, startHarness, world, type Harness } from './testing/harness.js';
+import { CDS, EDS, names, startHarness, waitFor, world, type Harness } from './testing/harness.js';
 
 describe('ADS SotW', () => {
   let h: Harness;
@@ -31,6 +31,13 @@ describe('ADS SotW', () => {
     expect(await cds([])).toEqual([]); // names were sent before: [] now means none
     h.set(world({ 'cds:a': 1 }, { clusters: ['a', 'b', 'c', 'd'] }));
     await c.expectNoResponse();
+  });
+
+  it('ends legacy wildcard when ["*"] is sent, so a later [] means none', async () => {
+    expect(await cds([])).toEqual(['a', 'b']);
+    c.request({ typeUrl: CDS, names: ['*'] });
+    await c.expectNoResponse(); // same subscription
+    expect(await cds([])).toEqual([]);
   });
 
   it('never treats an empty EDS list as wildcard', async () => {
@@ -65,6 +72,7 @@ describe('ADS SotW', () => {
     c.request({ typeUrl: CDS, names: ['a'] });
     const r = await c.expectResponse(CDS);
     c.request({ typeUrl: CDS, names: ['a'], version: r.version, nonce: r.nonce, errorMessage: 'partly invalid' });
+    await waitFor(() => h.xds.nacks().length === 1);
     await c.expectNoResponse();
     expect(h.xds.nacks()).toMatchObject([{ version: r.version, nonce: r.nonce, message: 'partly invalid' }]);
     expect(r.version).toBe(createSnapshot(world()).version(CDS));

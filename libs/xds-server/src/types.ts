@@ -21,7 +21,11 @@ export interface SnapshotSource {
   watch(node: coreV3.Node, onSnapshot: (snapshot: XdsSnapshot) => void): () => void;
 }
 
-/** Something that happened on an ADS stream, for metrics, logs and tests (fields may be extended). */
+/**
+ * Something that happened on an ADS stream, for metrics, logs and tests (fields may be extended).
+ * `request` is a type's first request or a change of its subscription (ACK/NACK have their own kinds;
+ * stale SotW requests emit nothing).
+ */
 export type XdsEvent =
   | { kind: 'connect' | 'disconnect'; streamId: string; nodeId: string; delta: boolean }
   | { kind: 'request'; streamId: string; nodeId: string; typeUrl: string; names: readonly string[]; delta: boolean }

@@ -1,6 +1,9 @@
 // Stream lifecycle over real gRPC: readiness, node handling, rejection, cleanup, status and events.
+import { create } from '@bufbuild/protobuf';
 import * as grpc from '@grpc/grpc-js';
-import { CDS, EDS, names, startHarness, type Harness } from './testing/harness.js';
+import { discoveryV3 } from '@minipilot/envoy-api';
+import { adsServiceDefinition } from './ads-service.js';
+import { CDS, EDS, names, startHarness, waitFor, type Harness } from './testing/harness.js';
 
 describe('createXdsServer streams', () => {
   let h: Harness;
@@ -25,6 +28,17 @@ describe('createXdsServer streams', () => {
     const status = await c.expectError();
     expect([status.code, status.details]).toEqual([grpc.status.INVALID_ARGUMENT, 'unknown proxy: reject']);
     expect(h.xds.connections()).toEqual([]);
+  });
+
+  it('ends a stream whose first request carries no node with INVALID_ARGUMENT', async () => {
+    h = await startHarness();
+    const method = adsServiceDefinition.StreamAggregatedResources;
+    const client = new grpc.Client(h.address, grpc.credentials.createInsecure());
+    const call = client.makeBidiStreamRequest(method.path, method.requestSerialize, method.responseDeserialize);
+    const status = new Promise<grpc.ServiceError>((resolve) => call.on('error', resolve));
+    call.write(create(discoveryV3.DiscoveryRequestSchema, { typeUrl: CDS }));
+    expect(await status).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: 'the first request of an ADS stream must carry node' });
+    client.close();
   });
 
   it('takes the node from the first request only and keeps it for later requests', async () => {
@@ -80,11 +94,3 @@ describe('createXdsServer streams', () => {
     expect(h.xds.nacks().map((n) => n.message)).toEqual(['bad b', 'bad a']);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

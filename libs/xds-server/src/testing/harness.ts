@@ -110,3 +110,12 @@ export async function startHarness(
 export function names(response: { resources: readonly { name: string }[] }): string[] {
   return response.resources.map((r) => r.name);
 }
+
+/** Resolves once `condition()` holds (polling every 10 ms); rejects after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
