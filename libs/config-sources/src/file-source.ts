@@ -1,0 +1,206 @@
+import * as path from 'node:path';
+import type { ConfigObject } from '@minipilot/config';
+import type { ConfigSource, ConfigSourceUpdate } from './config-source.js';
+import { createDebouncer } from './debouncer.js';
+import { createDirWatchers } from './dir-watchers.js';
+import { diffObjects } from './diff-objects.js';
+import { createUpdate } from './create-update.js';
+import { silentLogger, type Logger } from './logger.js';
+import { readYamlFile, type LoadedFile } from './read-yaml-file.js';
+import { reportNewProblems } from './report-problems.js';
+import { resolveServedObjects } from './resolve-objects.js';
+import { isYamlFile, sameStamp, walkYamlTree, type FileStamp, type YamlTree } from './yaml-tree.js';
+
+/** Options of {@link createFileSource}. */
+export interface FileSourceOptions {
+  /** The directory to serve: every `*.yaml`/`*.yml` below it, recursively. */
+  readonly dir: string;
+  /** Quiet time before a change is applied (istiod's PILOT_DEBOUNCE_AFTER); default 100 ms. */
+  readonly debounceMs?: number;
+  /** Latest a change is applied after the first one of a burst (PILOT_DEBOUNCE_MAX); default 10 s. */
+  readonly maxDelayMs?: number;
+  /** Interval of the stat-only rescan that catches events the watchers missed; default 2 s, 0 disables it. */
+  readonly rescanMs?: number;
+  /** Where problems and reloads are logged; default: nowhere (problems are still in every update). */
+  readonly logger?: Logger;
+}
+
+interface CachedFile extends LoadedFile {
+  readonly stamp: FileStamp;
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set<string>();
+
+/**
+ * Creates a config source that serves a directory of YAML files (multi-document, recursive, dot-dirs
+ * and node_modules skipped) and follows its changes. Changes are noticed by per-directory watchers
+ * and a periodic stat rescan, debounced ({@link createDebouncer}), re-read with the shared `loadYaml`,
+ * and pushed to listeners when the served content changed. Broken files and invalid objects are
+ * reported once and skipped; objects that break keep their last good version (see
+ * `resolveServedObjects`).
+ */
+export function createFileSource(options: FileSourceOptions): ConfigSource {
+  const root = path.resolve(options.dir);
+  const logger = options.logger ?? silentLogger;
+  const rescanMs = options.rescanMs ?? 2_000;
+  const listeners = new Set<(update: ConfigSourceUpdate) => void>();
+  let files = new Map<string, CachedFile>();
+  let dirs: ReadonlyMap<string, number> = new Map();
+  let served: ReadonlyMap<string, ConfigObject> = new Map();
+  let reported = new Set<string>();
+  let rootError: string | undefined;
+  let latest: ConfigSourceUpdate | undefined;
+  let started: Promise<ConfigSourceUpdate> | undefined;
+  let ready = false;
+  let stopped = false;
+  let rescanTimer: NodeJS.Timeout | undefined;
+
+  const debouncer = createDebouncer<ReadonlySet<string>>({
+    quietMs: options.debounceMs ?? 100,
+    maxDelayMs: options.maxDelayMs ?? 10_000,
+    merge: (a, b) => (b.size === 0 ? a : a.size === 0 ? b : new Set([...a, ...b])),
+    release: (hints) => reload(hints),
+    onError: (err) => logger.error({ err, dir: root }, 'config reload failed; still serving the previous config'),
+  });
+  const watchers = createDirWatchers(root, (rel) => debouncer.push(rel !== undefined && isYamlFile(rel) ? new Set([rel]) : NO_KEYS), logger);
+
+  /** Walks the tree; a root that cannot be read keeps the current config and is logged once. */
+  function tryWalk(): YamlTree | undefined {
+    try {
+      const tree = walkYamlTree(root);
+      if (rootError !== undefined) logger.info({ dir: root }, 'config directory readable again');
+      rootError = undefined;
+      return tree;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== rootError) logger.error({ dir: root, err: error }, 'cannot read the config directory; still serving the previous config');
+      rootError = message;
+      return undefined;
+    }
+  }
+
+  function reload(hints: ReadonlySet<string>): void {
+    const tree = tryWalk();
+    if (tree) apply(tree, hints);
+  }
+
+  /** Re-reads what changed in `tree` (plus the files watchers named), resolves and publishes. */
+  function apply(tree: YamlTree, hints: ReadonlySet<string>): void {
+    watchers.sync(tree.dirs);
+    dirs = tree.dirs;
+    const next = new Map<string, CachedFile>();
+    for (const [rel, stamp] of tree.files) {
+      const cached = files.get(rel);
+      if (cached && sameStamp(cached.stamp, stamp) && !hints.has(rel)) {
+        next.set(rel, cached);
+        continue;
+      }
+      const loaded = readYamlFile(path.join(root, rel), rel);
+      if (!loaded) continue;
+      const unchanged = cached !== undefined && loaded.text !== undefined && loaded.text === cached.text;
+      next.set(rel, unchanged ? { ...cached, stamp } : { ...loaded, stamp });
+    }
+    files = next;
+    publish();
+  }
+
+  function publish(): void {
+    const resolved = resolveServedObjects([...files.values()], served);
+    const diff = diffObjects(served, resolved.objects);
+    const before = reported;
+    reported = reportNewProblems(logger, resolved.problems, before);
+    const changed = diff.changedKeys.size > 0;
+    const same = !changed && sameEntries(served, diff.objects) && sameLines(before, reported);
+    served = diff.objects;
+    if (same && latest) {
+      logger.debug({ dir: root }, 'config reloaded: nothing changed');
+      return;
+    }
+    latest = createUpdate(served, resolved.problems, changed || !latest ? diff.changedKeys : NO_KEYS);
+    if (!changed && ready) return; // problem-only change: logged above, nothing to push
+    const errors = resolved.problems.filter((p) => p.severity === 'error').length;
+    logger.info({ dir: root, objects: served.size, changed: diff.changedKeys.size, errors }, 'config loaded');
+    if (ready) notify(latest);
+  }
+
+  function notify(update: ConfigSourceUpdate): void {
+    for (const listener of [...listeners]) {
+      try {
+        listener(update);
+      } catch (err) {
+        logger.error({ err }, 'config update listener failed');
+      }
+    }
+  }
+
+  function scheduleRescan(): void {
+    if (!stopped && rescanMs > 0) rescanTimer = setTimeout(rescan, rescanMs);
+  }
+
+  function rescan(): void {
+    rescanTimer = undefined;
+    if (!debouncer.pending()) {
+      const tree = tryWalk();
+      if (tree && treeDiffers(tree)) {
+        logger.debug({ dir: root }, 'rescan found a change the watchers did not report');
+        debouncer.push(NO_KEYS);
+      }
+    }
+    scheduleRescan();
+  }
+
+  function treeDiffers(tree: YamlTree): boolean {
+    if (tree.files.size !== files.size || tree.dirs.size !== dirs.size) return true;
+    for (const [rel, stamp] of tree.files) {
+      const cached = files.get(rel);
+      if (!cached || !sameStamp(cached.stamp, stamp)) return true;
+    }
+    for (const [rel, ino] of tree.dirs) if (dirs.get(rel) !== ino) return true;
+    return false;
+  }
+
+  return {
+    start() {
+      if (stopped) return Promise.reject(new Error('config source stopped'));
+      started ??= new Promise<ConfigSourceUpdate>((resolve) => {
+        let tree: YamlTree;
+        try {
+          tree = walkYamlTree(root);
+        } catch (error) {
+          throw new Error(`cannot read config directory ${root}: ${(error as Error).message}`);
+        }
+        apply(tree, NO_KEYS);
+        ready = true;
+        scheduleRescan();
+        resolve(latest!);
+      });
+      return started;
+    },
+    onUpdate(listener) {
+      const own = (update: ConfigSourceUpdate): void => listener(update);
+      listeners.add(own);
+      return () => void listeners.delete(own);
+    },
+    current: () => (ready ? latest : undefined),
+    async stop() {
+      stopped = true;
+      if (rescanTimer !== undefined) clearTimeout(rescanTimer);
+      rescanTimer = undefined;
+      watchers.close();
+      listeners.clear();
+      await debouncer.stop();
+    },
+  };
+}
+
+function sameEntries(a: ReadonlyMap<string, ConfigObject>, b: ReadonlyMap<string, ConfigObject>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
+function sameLines(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const line of a) if (!b.has(line)) return false;
+  return true;
+}

@@ -1,0 +1,75 @@
+import { configKey, type ConfigObject, type ConfigProblem } from '@minipilot/config';
+import type { LoadedFile } from './read-yaml-file.js';
+
+/** The objects to serve, by `configKey`, and every problem found deciding them. */
+export interface ResolvedObjects {
+  readonly objects: ReadonlyMap<string, ConfigObject>;
+  readonly problems: readonly ConfigProblem[];
+}
+
+/**
+ * Decides what to serve from freshly loaded files (in sorted path order), given what was served before:
+ * - a valid object is served;
+ * - a rejected object keeps its last good version, if the same file served it before;
+ * - a file with a YAML syntax error (or unreadable) keeps serving exactly what it served before,
+ *   since none of its documents can be trusted; a new broken file serves nothing;
+ * - an object that is gone from its file (or whose file is gone) is no longer served;
+ * - the same key defined twice: the first definition wins and the other is reported as a warning.
+ */
+export function resolveServedObjects(files: readonly LoadedFile[], previous: ReadonlyMap<string, ConfigObject>): ResolvedObjects {
+  const claims: ConfigObject[] = [];
+  const problems: ConfigProblem[] = [];
+  for (const { file, result } of files) {
+    problems.push(...result.problems);
+    const servedBefore = (key: string): ConfigObject | undefined => {
+      const o = previous.get(key);
+      return o?.origin?.file === file ? o : undefined;
+    };
+    if (result.syntaxError) {
+      const kept = [...previous.values()].filter((o) => o.origin?.file === file);
+      claims.push(...kept);
+      if (kept.length > 0) {
+        const message = `file not reloaded: still serving the last good version of its ${kept.length} object(s)`;
+        problems.push({ severity: 'warning', message, origin: { file } });
+      }
+      continue;
+    }
+    for (const r of result.results) {
+      if (r.object) {
+        claims.push(r.object);
+        continue;
+      }
+      const kept = r.key === undefined ? undefined : servedBefore(r.key);
+      if (kept) {
+        claims.push(kept);
+        problems.push({ ...identity(kept), severity: 'warning', message: 'invalid: still serving the last good version', origin: r.problems[0]?.origin ?? { file } });
+      }
+    }
+  }
+  const picked = pickFirstByKey(claims);
+  return { objects: picked.objects, problems: [...problems, ...picked.problems] };
+}
+
+/**
+ * Indexes objects by `configKey`, keeping the first of each key and reporting every later one as a
+ * duplicate warning naming where the winner came from.
+ */
+export function pickFirstByKey(objects: Iterable<ConfigObject>): ResolvedObjects {
+  const byKey = new Map<string, ConfigObject>();
+  const problems: ConfigProblem[] = [];
+  for (const o of objects) {
+    const key = configKey(o);
+    const winner = byKey.get(key);
+    if (winner === undefined) {
+      byKey.set(key, o);
+      continue;
+    }
+    const where = winner.origin?.file ? ` in ${winner.origin.file}${winner.origin.doc !== undefined ? `:${winner.origin.doc + 1}` : ''}` : '';
+    problems.push({ ...identity(o), severity: 'warning', message: `duplicate of the object defined${where}; ignored (the first in path order wins)`, ...(o.origin ? { origin: o.origin } : {}) });
+  }
+  return { objects: byKey, problems };
+}
+
+function identity(o: ConfigObject): Pick<ConfigProblem, 'kind' | 'namespace' | 'name'> {
+  return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
+}
