@@ -17,5 +17,7 @@ export type { Protocol } from './model/protocol.js';
 // Generation
 export { generateResources } from './generate.js';
 export type { EnvoyResources } from './resources.js';
+export { resourcesToJson } from './to-json.js';
+export type { EnvoyResourcesJson } from './to-json.js';
 export { checkConsistent, completeReferences, rdsNamesOf, edsNameOf } from './consistency.js';
 export { clusterName, parseClusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER } from './names.js';

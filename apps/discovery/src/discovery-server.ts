@@ -1,0 +1,128 @@
+import * as fs from 'node:fs';
+import type * as grpc from '@grpc/grpc-js';
+import type * as http from 'node:http';
+import { parseMeshConfig, DEFAULT_MESH_CONFIG, formatProblem, type MeshConfig } from '@minipilot/config';
+import { createFileSource, type ConfigSource, type ConfigSourceUpdate } from '@minipilot/config-sources';
+import { buildPushContext, type PushContext, type Proxy, type EnvoyResources } from '@minipilot/translation';
+import { createXdsServer, listenXds, type XdsServer, type XdsEvent } from '@minipilot/xds-server';
+import { createProxySnapshots, type ProxySnapshots } from './proxy-snapshots.js';
+import { createDiscoveryMetrics } from './metrics.js';
+import { startMonitoringServer } from './http/monitoring-server.js';
+import { debugRoutes } from './http/debug-routes.js';
+import type { AppLogger } from './logger.js';
+
+/** Settings of the discovery server (flags and env vars map onto these). */
+export interface DiscoveryOptions {
+  readonly configDir: string;
+  readonly grpcAddr: string;
+  readonly monitoringAddr: string;
+  readonly meshConfigFile?: string;
+  readonly debounceAfterMs: number;
+  readonly debounceMaxMs: number;
+  readonly logger: AppLogger;
+  /** Observes every xDS event (tests use it to see ACKs and NACKs). */
+  readonly onXdsEvent?: (e: XdsEvent) => void;
+  /**
+   * Fault injection for tests: rewrites the generated resources of a proxy before they are encoded
+   * (e.g. to send a resource a client must reject). Never set in production.
+   */
+  readonly faultInjection?: (proxy: Proxy, resources: EnvoyResources) => EnvoyResources;
+}
+
+/** A running discovery server. */
+export interface DiscoveryServer {
+  readonly xdsPort: number;
+  readonly monitoringPort: number;
+  readonly xds: XdsServer;
+  /** The push context currently served. */
+  push(): PushContext;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts minipilot's discovery server: config source → push context (built once per debounced
+ * change) → per-proxy-view snapshots → ADS on `grpcAddr`; health, metrics and debug on `monitoringAddr`.
+ * Streams are refused until the first config load completes.
+ */
+export async function startDiscoveryServer(o: DiscoveryOptions): Promise<DiscoveryServer> {
+  const log = o.logger;
+  const mesh = loadMesh(o.meshConfigFile, log);
+  const metrics = createDiscoveryMetrics();
+  const source: ConfigSource = createFileSource({ dir: o.configDir, debounceMs: o.debounceAfterMs, maxDelayMs: o.debounceMaxMs, logger: log.child({ scope: 'config' }) });
+  let ready = false;
+  let current: ConfigSourceUpdate | undefined;
+  let snapshots: ProxySnapshots | undefined;
+  let push: PushContext;
+
+  const build = (update: ConfigSourceUpdate): PushContext => {
+    const start = performance.now();
+    const p = buildPushContext(update.snapshot, mesh);
+    const seconds = (performance.now() - start) / 1000;
+    const invalid = update.problems.filter((x) => x.severity === 'error').length;
+    metrics.observePushContext(seconds, p.services.length, p.virtualServices.length, invalid);
+    log.info({ scope: 'push', services: p.services.length, virtualServices: p.virtualServices.length, objects: update.snapshot.objects.size, invalid, ms: Math.round(seconds * 1000) }, 'push context built');
+    return p;
+  };
+
+  current = await source.start();
+  push = build(current);
+  snapshots = createProxySnapshots(push, {
+    onGenerated: (proxy, ms) => log.debug({ scope: 'ads', proxy: proxy.id, ms: Math.round(ms) }, 'generated config'),
+    ...(o.faultInjection ? { transform: o.faultInjection } : {}),
+  });
+  source.onUpdate((update) => {
+    current = update;
+    metrics.inboundUpdate('config');
+    push = build(update);
+    snapshots!.setPush(push);
+  });
+
+  const xdsLog = log.child({ scope: 'ads' });
+  const xds = createXdsServer({
+    source: snapshots,
+    isReady: () => ready,
+    logger: xdsLog,
+    onEvent: (e) => {
+      metrics.onXdsEvent(e);
+      if (e.kind === 'connect' || e.kind === 'disconnect') xdsLog.info({ node: e.nodeId, stream: e.streamId, delta: e.delta }, `ADS stream ${e.kind === 'connect' ? 'opened' : 'closed'}`);
+      o.onXdsEvent?.(e);
+    },
+  });
+  let grpcServer: grpc.Server | undefined;
+  let monitoring: http.Server | undefined;
+  try {
+    const bound = await listenXds(xds, o.grpcAddr);
+    grpcServer = bound.grpcServer;
+    const routes = debugRoutes({ isReady: () => ready, xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry });
+    const mon = await startMonitoringServer(o.monitoringAddr, routes);
+    monitoring = mon.server;
+    ready = true;
+    log.info({ xds: bound.port, monitoring: mon.port, configDir: o.configDir }, 'minipilot discovery ready');
+    return {
+      xdsPort: bound.port,
+      monitoringPort: mon.port,
+      xds,
+      push: () => push,
+      async stop() {
+        ready = false;
+        await source.stop();
+        xds.closeAll();
+        await new Promise<void>((resolve) => grpcServer!.tryShutdown(() => resolve()));
+        await new Promise<void>((resolve) => monitoring!.close(() => resolve()));
+      },
+    };
+  } catch (err) {
+    await source.stop();
+    grpcServer?.forceShutdown();
+    monitoring?.close();
+    throw err;
+  }
+}
+
+function loadMesh(file: string | undefined, log: AppLogger): MeshConfig {
+  if (!file) return DEFAULT_MESH_CONFIG;
+  const r = parseMeshConfig(fs.readFileSync(file, 'utf8'), file);
+  for (const p of r.problems) log.error({ scope: 'mesh' }, formatProblem(p));
+  if (r.problems.some((p) => p.severity === 'error')) throw new Error(`mesh config ${file} is invalid (see the errors above)`);
+  return r.mesh;
+}
