@@ -2,6 +2,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { TypeUrl, clusterV3, listenerV3 } from '@minipilot/envoy-api';
 import { createAdsClient, type AdsClient } from '@minipilot/xds-server';
 import { rdsNamesOf, edsNameOf } from '@minipilot/translation';
+import { createFileSource } from '@minipilot/config-sources';
 import { startDiscoveryServer, type DiscoveryServer } from './discovery-server.js';
 import { createLogger } from './logger.js';
 import { EMBEDDED_LAB_DIR } from './options.js';
@@ -14,8 +15,8 @@ describe.each([false, true])('embedded lab over ADS (delta=%s)', (delta) => {
 
   beforeAll(async () => {
     server = await startDiscoveryServer({
-      configDir: EMBEDDED_LAB_DIR, grpcAddr: '127.0.0.1:0', monitoringAddr: '127.0.0.1:0',
-      debounceAfterMs: 100, debounceMaxMs: 10_000, logger: createLogger('warn'),
+      source: createFileSource({ dir: EMBEDDED_LAB_DIR }), sourceName: EMBEDDED_LAB_DIR, grpcAddr: '127.0.0.1:0', monitoringAddr: '127.0.0.1:0',
+      logger: createLogger('warn'),
     });
     client = createAdsClient(`127.0.0.1:${server.xdsPort}`, {
       delta,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import type * as http from 'node:http';
 import { parseMeshConfig, DEFAULT_MESH_CONFIG, formatProblem, type MeshConfig } from '@minipilot/config';
-import { createFileSource, type ConfigSource, type ConfigSourceUpdate } from '@minipilot/config-sources';
+import type { ConfigSource, ConfigSourceUpdate } from '@minipilot/config-sources';
 import { buildPushContext, type PushContext, type Proxy, type EnvoyResources } from '@minipilot/translation';
 import { createXdsServer, listenXds, type XdsServer, type XdsEvent } from '@minipilot/xds-server';
 import { createProxySnapshots, type ProxySnapshots } from './proxy-snapshots.js';
@@ -13,12 +13,13 @@ import type { AppLogger } from './logger.js';
 
 /** Settings of the discovery server (flags and env vars map onto these). */
 export interface DiscoveryOptions {
-  readonly configDir: string;
+  /** Where config comes from (a watched directory, Kubernetes, or fixed config in tests). */
+  readonly source: ConfigSource;
+  /** Shown in logs and /debug/configz, e.g. the directory or `kubernetes`. */
+  readonly sourceName: string;
   readonly grpcAddr: string;
   readonly monitoringAddr: string;
   readonly meshConfigFile?: string;
-  readonly debounceAfterMs: number;
-  readonly debounceMaxMs: number;
   readonly logger: AppLogger;
   /** Observes every xDS event (tests use it to see ACKs and NACKs). */
   readonly onXdsEvent?: (e: XdsEvent) => void;
@@ -48,7 +49,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   const log = o.logger;
   const mesh = loadMesh(o.meshConfigFile, log);
   const metrics = createDiscoveryMetrics();
-  const source: ConfigSource = createFileSource({ dir: o.configDir, debounceMs: o.debounceAfterMs, maxDelayMs: o.debounceMaxMs, logger: log.child({ scope: 'config' }) });
+  const source = o.source;
   let ready = false;
   let current: ConfigSourceUpdate | undefined;
   let snapshots: ProxySnapshots | undefined;
@@ -97,7 +98,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     const mon = await startMonitoringServer(o.monitoringAddr, routes);
     monitoring = mon.server;
     ready = true;
-    log.info({ xds: bound.port, monitoring: mon.port, configDir: o.configDir }, 'minipilot discovery ready');
+    log.info({ xds: bound.port, monitoring: mon.port, source: o.sourceName }, 'minipilot discovery ready');
     return {
       xdsPort: bound.port,
       monitoringPort: mon.port,

@@ -6,6 +6,7 @@ import { create } from '@bufbuild/protobuf';
 import { TypeUrl, routeV3 } from '@minipilot/envoy-api';
 import type { EnvoyResources } from '@minipilot/translation';
 import type { XdsEvent } from '@minipilot/xds-server';
+import { createFileSource } from '@minipilot/config-sources';
 import { startDiscoveryServer, type DiscoveryServer } from './discovery-server.js';
 import { createLogger } from './logger.js';
 import { startGreeterBackend, createGreeterClient } from './testing/greeter.js';
@@ -103,7 +104,7 @@ describe('end to end: YAML directory → minipilot → grpc-js-xds client', () =
     fs.writeFileSync(path.join(dir, 'registry.yaml'), registry(backends[0]!.port, backends[1]!.port));
     fs.writeFileSync(path.join(dir, 'vs.yaml'), weighted(100, 0));
     server = await startDiscoveryServer({
-      configDir: dir, grpcAddr: '127.0.0.1:0', monitoringAddr: '127.0.0.1:0', debounceAfterMs: 50, debounceMaxMs: 1000,
+      source: createFileSource({ dir, debounceMs: 50, maxDelayMs: 1000 }), sourceName: dir, grpcAddr: '127.0.0.1:0', monitoringAddr: '127.0.0.1:0',
       logger: createLogger('warn'), onXdsEvent: (e) => events.push(e), faultInjection,
     });
     const bootstrap = {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { createDiscoveryCommand, type CliOptions } from './options.js';
 import { startDiscoveryServer } from './discovery-server.js';
 import { createLogger } from './logger.js';
+import { createFileSource } from '@minipilot/config-sources';
 
 /** Binds `:PORT` on all IPv4 addresses, as istiod's `:15010` does. */
 function bindAddress(addr: string): string {
@@ -14,13 +15,13 @@ async function run(o: CliOptions): Promise<void> {
   if (!fs.existsSync(o.configDir) || !fs.statSync(o.configDir).isDirectory()) {
     throw new Error(`--config-dir ${o.configDir}: not a directory`);
   }
+  const source = createFileSource({ dir: o.configDir, debounceMs: o.debounceAfterMs, maxDelayMs: o.debounceMaxMs, logger: logger.child({ scope: 'config' }) });
   const server = await startDiscoveryServer({
-    configDir: o.configDir,
+    source,
+    sourceName: o.configDir,
     grpcAddr: bindAddress(o.grpcAddr),
     monitoringAddr: bindAddress(o.monitoringAddr),
     ...(o.mesh ? { meshConfigFile: o.mesh } : {}),
-    debounceAfterMs: o.debounceAfterMs,
-    debounceMaxMs: o.debounceMaxMs,
     logger,
   });
   const shutdown = (signal: string): void => {
