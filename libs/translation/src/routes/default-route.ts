@@ -1,0 +1,36 @@
+import { create } from '@bufbuild/protobuf';
+import { routeV3, previousHostsV3 } from '@minipilot/envoy-api';
+import { routeAction } from '../builders/route.js';
+import { typed, duration } from '../builders/common.js';
+
+/**
+ * istiod's default retry policy (route/retry/retry.go): 2 retries on connect failures, refused
+ * streams, unavailable and cancelled, never to the same host twice (5 host selection attempts).
+ */
+export function defaultRetryPolicy(withPreviousHosts = true): routeV3.RetryPolicy {
+  return create(routeV3.RetryPolicySchema, {
+    retryOn: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
+    numRetries: 2,
+    hostSelectionRetryMaxAttempts: 5n,
+    ...(withPreviousHosts ? {
+      retryHostPredicate: [{ name: 'envoy.retry_host_predicates.previous_hosts', configType: { case: 'typedConfig', value: typed(previousHostsV3.PreviousHostsPredicateSchema, {}) } }],
+    } : {}),
+  });
+}
+
+/**
+ * The route istiod gives a service port no VirtualService routes: `default`, prefix `/`, to the
+ * service's cluster, no timeout, the default retry policy, decorated `<host>:<port>/*`.
+ */
+export function defaultRoute(cluster: string, host: string, port: number): routeV3.Route {
+  const action = routeAction(cluster);
+  action.timeout = duration('0s');
+  action.retryPolicy = defaultRetryPolicy();
+  action.maxGrpcTimeout = duration('0s');
+  return create(routeV3.RouteSchema, {
+    name: 'default',
+    match: { pathSpecifier: { case: 'prefix', value: '/' } },
+    action: { case: 'route', value: action },
+    decorator: { operation: `${host}:${port}/*` },
+  });
+}
