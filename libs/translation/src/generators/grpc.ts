@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { routeV3, type listenerV3 } from '@minipilot/envoy-api';
-import { apiListener, httpConnectionManager, faultFilter, routerFilter } from '../builders/listener.js';
+import { apiListener, httpConnectionManager } from '../builders/listener.js';
+import { faultFilter, routerFilter } from '../builders/http-filters.js';
 import { routeConfiguration, virtualHost, routeAction } from '../builders/route.js';
 import { clusterName } from '../names.js';
 import { buildHttpRoutes } from '../routes/http-route.js';
