@@ -1,4 +1,10 @@
+import type { listenerV3, routeV3 } from '@minipilot/envoy-api';
 import { buildGrpcListeners, buildGrpcRoutes } from './generators/grpc.js';
+import { buildSidecarListeners } from './generators/sidecar-listeners.js';
+import { buildSidecarRoutes } from './generators/sidecar-routes.js';
+import { buildGatewayListeners } from './generators/gateway-listeners.js';
+import { buildGatewayRoutes } from './generators/gateway-routes.js';
+import { withWorkloadLabels } from './workload-labels.js';
 import { buildOutboundClusters, outboundClusterRefs } from './generators/clusters.js';
 import { buildEndpoints } from './generators/endpoints.js';
 import { completeReferences } from './consistency.js';
@@ -6,17 +12,29 @@ import type { EnvoyResources } from './resources.js';
 import type { PushContext } from './model/push-context.js';
 import type { Proxy } from './proxy.js';
 
+type ListenerGenerator = (proxy: Proxy, push: PushContext) => listenerV3.Listener[];
+type RouteGenerator = (proxy: Proxy, push: PushContext) => routeV3.RouteConfiguration[];
+
+/** Which listener and route generators serve which kind of proxy (an explicit table, no registration). */
+const HTTP_GENERATORS: Readonly<Record<'grpc' | 'sidecar' | 'router', { listeners: ListenerGenerator; routes: RouteGenerator }>> = {
+  grpc: { listeners: buildGrpcListeners, routes: buildGrpcRoutes },
+  sidecar: { listeners: buildSidecarListeners, routes: buildSidecarRoutes },
+  router: { listeners: buildGatewayListeners, routes: buildGatewayRoutes },
+};
+
 /**
- * Generates everything a proxy receives: a pure function of (proxy, push context). The generator
- * table is explicit: proxyless gRPC clients (GENERATOR=grpc) get api_listeners; Envoy sidecars and
- * gateways share the outbound clusters and endpoints. The result is consistent (every referenced
- * RDS/EDS name exists) and sorted by name.
+ * Generates everything a proxy receives: a pure function of (proxy, push context). Proxyless gRPC
+ * clients (metadata GENERATOR=grpc) get api_listeners; Envoy sidecars get istiod's outbound and
+ * inbound listeners; gateways (`router`) get a listener per Gateway server port. Clusters and
+ * endpoints are shared. The result is consistent (every referenced RDS/EDS name exists) and sorted.
  */
-export function generateResources(proxy: Proxy, push: PushContext): EnvoyResources {
+export function generateResources(nodeProxy: Proxy, push: PushContext): EnvoyResources {
+  const proxy = withWorkloadLabels(nodeProxy, push);
+  const http = HTTP_GENERATORS[proxy.generator === 'grpc' ? 'grpc' : proxy.type];
   const refs = outboundClusterRefs(proxy, push);
   const clusters = buildOutboundClusters(proxy, push, refs);
   const endpoints = buildEndpoints(push, refs);
-  const listeners = buildGrpcListeners(proxy, push);
-  const routes = buildGrpcRoutes(proxy, push);
+  const listeners = http.listeners(proxy, push);
+  const routes = http.routes(proxy, push);
   return completeReferences({ listeners, routes, clusters, endpoints });
 }

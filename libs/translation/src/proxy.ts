@@ -90,5 +90,7 @@ export function parseProxy(node: ProxyNodeInput): Proxy {
 export function proxyViewKey(p: Proxy): string {
   const labels = Object.keys(p.labels).sort().map((k) => `${k}=${p.labels[k]}`).join(',');
   const meta = ['ISTIO_VERSION', 'INTERCEPTION_MODE', 'IDLE_TIMEOUT', 'HTTP10'].map((k) => String(p.metadata[k] ?? '')).join('|');
-  return [p.type, p.generator, p.namespace, p.dnsDomain, p.istioProxy, labels, meta, p.type === 'sidecar' ? p.ips.join(',') : ''].join('~');
+  // Without metadata LABELS the workload's labels come from the registry (a Pod), so only the same pod shares.
+  const identity = p.type === 'sidecar' ? p.ips.join(',') : labels === '' ? `${p.podName}.${p.namespace}` : '';
+  return [p.type, p.generator, p.namespace, p.dnsDomain, p.istioProxy, labels, meta, identity].join('~');
 }

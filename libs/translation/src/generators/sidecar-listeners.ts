@@ -1,0 +1,141 @@
+import { create } from '@bufbuild/protobuf';
+import { routeV3, hcmV3, type listenerV3 } from '@minipilot/envoy-api';
+import { listener, filterChain, listenerFilter } from '../builders/listener.js';
+import { tcpProxyFilter } from '../builders/tcp-proxy.js';
+import { routeConfiguration, virtualHost, routeAction } from '../builders/route.js';
+import { duration, millis } from '../builders/common.js';
+import { clusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
+import { isHttpProtocol, type Protocol } from '../model/protocol.js';
+import { visibleServices } from './clusters.js';
+import { serviceTargets } from './service-targets.js';
+import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
+import { sidecarHttpFilter, Direction } from './sidecar-http.js';
+import { outboundTcpChains } from './tcp-chains.js';
+import type { PushContext } from '../model/push-context.js';
+import type { ServiceModel } from '../model/service.js';
+import type { Proxy } from '../proxy.js';
+
+const HTTP_ALPN = ['http/1.1', 'h2c'];
+
+/** The catch-all destination of a sidecar under the mesh's outbound traffic policy. */
+function catchAllCluster(push: PushContext): string {
+  return push.mesh.outboundTrafficPolicy.mode === 'REGISTRY_ONLY' ? BLACKHOLE_CLUSTER : PASSTHROUGH_CLUSTER;
+}
+
+/**
+ * A sidecar's listeners: per-port outbound listeners (`0.0.0.0_9080` for HTTP ports, shared by all
+ * HTTP services on the port, RDS `"9080"`; `<VIP>_<port>` for TCP ports with tcp_proxy; sniffed
+ * ports with an HTTP chain and a TCP default), then `virtualOutbound` (15001) and
+ * `virtualInbound` (15006). Outbound listeners do not bind: iptables redirects to 15001, whose
+ * original-destination lookup hands connections to them.
+ */
+export function buildSidecarListeners(proxy: Proxy, push: PushContext): listenerV3.Listener[] {
+  return [...buildOutboundListeners(proxy, push), virtualOutbound(push), virtualInbound(proxy, push)];
+}
+
+interface Entry { bind: string; port: number; protocol: Protocol; services: ServiceModel[] }
+
+function buildOutboundListeners(proxy: Proxy, push: PushContext): listenerV3.Listener[] {
+  const entries = new Map<string, Entry>();
+  for (const svc of visibleServices(proxy, push)) {
+    if (svc.resolution === 'Passthrough' && svc.addresses.length === 0 && svc.registry === 'Kubernetes') continue;
+    for (const p of svc.ports) {
+      if (p.protocol === 'UDP') continue;
+      const http = isHttpProtocol(p.protocol);
+      const bind = http ? '0.0.0.0' : svc.addresses[0] ?? '0.0.0.0';
+      const protocol: Protocol = http ? 'HTTP' : p.protocol === 'Unsupported' && bind === '0.0.0.0' ? 'HTTP' : p.protocol;
+      const key = `${bind}_${p.port}`;
+      const e = entries.get(key);
+      if (!e) entries.set(key, { bind, port: p.port, protocol, services: [svc] });
+      else if (e.protocol === protocol) e.services.push(svc);
+      // else: a protocol conflict on the same address and port; the first service wins, as in istiod.
+    }
+  }
+  const out: listenerV3.Listener[] = [];
+  for (const e of entries.values()) {
+    const name = `${e.bind}_${e.port}`;
+    const common = {
+      name, address: e.bind, port: e.port, bindToPort: false, trafficDirection: Direction.OUTBOUND,
+      continueOnListenerFiltersTimeout: true, listenerFiltersTimeout: millis(0),
+    };
+    if (e.protocol === 'HTTP') {
+      out.push(listener({
+        ...common,
+        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sidecarRouteName(e.port) })])],
+        defaultFilterChain: filterChain('PassthroughFilterChain', undefined, [tcpProxyFilter(catchAllCluster(push))]),
+        listenerFilters: [listenerFilter('http_inspector')],
+      }));
+    } else if (e.protocol === 'Unsupported') {
+      const svc = e.services[0]!;
+      out.push(listener({
+        ...common,
+        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sniffedRouteName(svc, e.port) })])],
+        defaultFilterChain: filterChain('', undefined, [tcpProxyFilter(clusterName('outbound', e.port, '', svc.hostname))]),
+        listenerFilters: [listenerFilter('http_inspector')],
+      }));
+    } else {
+      const chains = outboundTcpChains(proxy, push, e.services, e.port, e.bind);
+      const needsTls = chains.some((c) => (c.filterChainMatch?.serverNames.length ?? 0) > 0);
+      out.push(listener({ ...common, filterChains: chains, ...(needsTls ? { listenerFilters: [listenerFilter('tls_inspector')] } : {}) }));
+    }
+  }
+  return out;
+}
+
+/** `virtualOutbound` on 15001: original-destination dispatch, a loop guard, and the catch-all chain. */
+function virtualOutbound(push: PushContext): listenerV3.Listener {
+  const port = push.mesh.proxyListenPort;
+  return listener({
+    name: 'virtualOutbound', address: '0.0.0.0', port, useOriginalDst: true, trafficDirection: Direction.OUTBOUND,
+    filterChains: [
+      filterChain('virtualOutbound-blackhole', { destinationPort: port }, [tcpProxyFilter(BLACKHOLE_CLUSTER)]),
+      filterChain('virtualOutbound-catchall-tcp', undefined, [tcpProxyFilter(catchAllCluster(push))]),
+    ],
+  });
+}
+
+/**
+ * `virtualInbound` on 15006: a loop guard, one plaintext chain per service target port (HTTP with an
+ * inline route configuration to `inbound|<port>||`, or tcp_proxy), and passthrough chains to
+ * InboundPassthroughCluster. mTLS chains need the mesh's workload certificates, which minipilot
+ * does not issue yet, so only plaintext (PERMISSIVE's raw_buffer half) is generated.
+ */
+function virtualInbound(proxy: Proxy, push: PushContext): listenerV3.Listener {
+  const port = push.mesh.proxyInboundListenPort;
+  const chains: listenerV3.FilterChain[] = [filterChain('virtualInbound-blackhole', { destinationPort: port }, [tcpProxyFilter(BLACKHOLE_CLUSTER)])];
+  for (const t of serviceTargets(proxy, push)) {
+    const cluster = clusterName('inbound', t.targetPort, '', '');
+    const name = `0.0.0.0_${t.targetPort}`;
+    if (isHttpProtocol(t.port.protocol) || t.port.protocol === 'Unsupported') {
+      const grpc = t.port.protocol === 'GRPC';
+      const action = routeAction(cluster);
+      action.timeout = duration('0s');
+      action.maxStreamDuration = create(routeV3.RouteAction_MaxStreamDurationSchema, { maxStreamDuration: duration('0s'), grpcTimeoutHeaderMax: duration('0s') });
+      if (!grpc) action.retryPolicy = create(routeV3.RetryPolicySchema, { retryOn: 'reset-before-request', numRetries: 2 });
+      const route = create(routeV3.RouteSchema, {
+        name: 'default', match: { pathSpecifier: { case: 'prefix', value: '/' } }, action: { case: 'route', value: action },
+        decorator: { operation: `${t.service.hostname}:${t.port.port}/*` },
+      });
+      const rc = routeConfiguration(cluster, [virtualHost(`inbound|http|${t.targetPort}`, ['*'], [route])], { validateClusters: false });
+      chains.push(filterChain(name, { destinationPort: t.targetPort, transportProtocol: 'raw_buffer' }, [
+        sidecarHttpFilter(proxy, 'inbound', '0.0.0.0', t.targetPort, { routeConfig: rc }, { forwardClientCertDetails: hcmV3.HttpConnectionManager_ForwardClientCertDetails.APPEND_FORWARD }),
+      ]));
+    } else {
+      chains.push(filterChain(name, { destinationPort: t.targetPort }, [tcpProxyFilter(cluster)]));
+    }
+  }
+  const passthroughRoute = create(routeV3.RouteSchema, {
+    name: 'default', match: { pathSpecifier: { case: 'prefix', value: '/' } },
+    action: { case: 'route', value: Object.assign(routeAction(INBOUND_PASSTHROUGH_CLUSTER), { timeout: duration('0s') }) },
+  });
+  chains.push(filterChain('virtualInbound-catchall-http', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [
+    sidecarHttpFilter(proxy, 'inbound', '0.0.0.0', port, { routeConfig: routeConfiguration('InboundPassthroughCluster', [virtualHost('inbound|http|0', ['*'], [passthroughRoute])], { validateClusters: false }) }),
+  ]));
+  return listener({
+    name: 'virtualInbound', address: '0.0.0.0', port, useOriginalDst: true, trafficDirection: Direction.INBOUND,
+    continueOnListenerFiltersTimeout: true, listenerFiltersTimeout: millis(0),
+    filterChains: chains,
+    defaultFilterChain: filterChain('virtualInbound', undefined, [tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER)]),
+    listenerFilters: [listenerFilter('original_dst'), listenerFilter('http_inspector')],
+  });
+}

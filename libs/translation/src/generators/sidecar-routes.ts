@@ -1,0 +1,83 @@
+import { create } from '@bufbuild/protobuf';
+import { routeV3 } from '@minipilot/envoy-api';
+import { routeConfiguration, virtualHost, routeAction } from '../builders/route.js';
+import { duration } from '../builders/common.js';
+import { buildHttpRoutes } from '../routes/http-route.js';
+import { defaultRoute } from '../routes/default-route.js';
+import { clusterName, PASSTHROUGH_CLUSTER } from '../names.js';
+import { isHttpProtocol } from '../model/protocol.js';
+import { visibleServices } from './clusters.js';
+import { virtualServiceForHost } from './virtual-service-for-host.js';
+import { virtualHostDomains } from './virtual-host-domains.js';
+import type { PushContext } from '../model/push-context.js';
+import type { ServiceModel } from '../model/service.js';
+import type { Proxy } from '../proxy.js';
+
+/** The route configuration name a sidecar's outbound HTTP listener on `port` fetches (istiod: the port number). */
+export function sidecarRouteName(port: number): string {
+  return String(port);
+}
+
+/** Route configuration name for a sniffed (auto-protocol) service port on its VIP listener: `<fqdn>:<port>`. */
+export function sniffedRouteName(svc: ServiceModel, port: number): string {
+  return `${svc.hostname}:${port}`;
+}
+
+const ROUTE_CONFIG_DEFAULTS = { validateClusters: false, ignorePortInHostMatching: true, maxDirectResponseBodySizeBytes: 1048576 } as const;
+
+/**
+ * A sidecar's outbound route configurations: one per HTTP port (`"9080"`) with a virtual host per
+ * service on that port (`reviews.default.svc.cluster.local:9080`, routes from its VirtualService or
+ * the default route), then the catch-all `allow_any` (PassthroughCluster) or `block_all` (502)
+ * host per the mesh's outbound traffic policy; plus `<fqdn>:<port>` configurations for sniffed ports.
+ */
+export function buildSidecarRoutes(proxy: Proxy, push: PushContext): routeV3.RouteConfiguration[] {
+  const byPort = new Map<number, ServiceModel[]>();
+  const out: routeV3.RouteConfiguration[] = [];
+  for (const svc of visibleServices(proxy, push)) {
+    for (const p of svc.ports) {
+      if (isHttpProtocol(p.protocol)) {
+        byPort.set(p.port, [...(byPort.get(p.port) ?? []), svc]);
+      } else if (p.protocol === 'Unsupported' && svc.addresses.length > 0) {
+        const vh = serviceVirtualHost(proxy, push, svc, p.port);
+        vh.domains = ['*'];
+        out.push(routeConfiguration(sniffedRouteName(svc, p.port), [vh], ROUTE_CONFIG_DEFAULTS));
+      }
+    }
+  }
+  for (const [port, services] of [...byPort.entries()].sort((a, b) => a[0] - b[0])) {
+    const used = new Set<string>();
+    const hosts: routeV3.VirtualHost[] = [];
+    for (const svc of services) {
+      const vh = serviceVirtualHost(proxy, push, svc, port);
+      vh.domains = vh.domains.filter((d) => !used.has(d));
+      vh.domains.forEach((d) => used.add(d));
+      if (vh.domains.length > 0 && !hosts.some((h) => h.name === vh.name)) hosts.push(vh);
+    }
+    hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    hosts.push(catchAllVirtualHost(push));
+    out.push(routeConfiguration(sidecarRouteName(port), hosts, ROUTE_CONFIG_DEFAULTS));
+  }
+  return out;
+}
+
+function serviceVirtualHost(proxy: Proxy, push: PushContext, svc: ServiceModel, port: number): routeV3.VirtualHost {
+  const vs = virtualServiceForHost(proxy, push, svc.hostname);
+  const routes = vs
+    ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false })
+    : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port)];
+  return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy), routes, true);
+}
+
+/** istiod's last virtual host: `allow_any` to PassthroughCluster (ALLOW_ANY) or `block_all` answering 502 (REGISTRY_ONLY). */
+export function catchAllVirtualHost(push: PushContext): routeV3.VirtualHost {
+  if (push.mesh.outboundTrafficPolicy.mode === 'REGISTRY_ONLY') {
+    const route = create(routeV3.RouteSchema, { name: 'block_all', match: { pathSpecifier: { case: 'prefix', value: '/' } }, action: { case: 'directResponse', value: { status: 502 } } });
+    return virtualHost('block_all', ['*'], [route]);
+  }
+  const action = routeAction(PASSTHROUGH_CLUSTER);
+  action.timeout = duration('0s');
+  action.maxGrpcTimeout = duration('0s');
+  const route = create(routeV3.RouteSchema, { name: 'allow_any', match: { pathSpecifier: { case: 'prefix', value: '/' } }, action: { case: 'route', value: action } });
+  return virtualHost('allow_any', ['*'], [route]);
+}
