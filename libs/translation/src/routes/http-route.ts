@@ -1,13 +1,25 @@
 import { create } from '@bufbuild/protobuf';
-import { routeV3, matcherV3 } from '@minipilot/envoy-api';
-import type { HTTPRoute, HTTPMatchRequest, StringMatch } from '@minipilot/config';
-import { clusterName, configMetadataPath } from '../names.js';
-import { resolveHost } from '../model/host.js';
+import { routeV3, faultV3, corsV3 } from '@minipilot/envoy-api';
+import type { HTTPRoute, HTTPMatchRequest } from '@minipilot/config';
+import { configMetadataPath, parseClusterName } from '../names.js';
+import { resolveGatewayName } from '../model/host.js';
 import { matchesLabels } from '../model/service-registry.js';
-import { duration, istioMetadata } from '../builders/common.js';
-import { routeAction } from '../builders/route.js';
+import { istioMetadata, typed } from '../builders/common.js';
+import { translateRouteMatch, isCatchAllMatch, usesClaimHeaders } from './route-match.js';
+import { translateHeaderOperations } from './header-operations.js';
+import { translateRedirect, translateDirectResponse } from './redirect.js';
+import { translateFault } from './fault.js';
+import { translateCorsPolicy } from './cors.js';
+import { applyRouteDestination } from './route-destination.js';
 import type { PushContext, VirtualServiceModel } from '../model/push-context.js';
 import type { Proxy } from '../proxy.js';
+
+export { destinationCluster } from './route-destination.js';
+export { stringMatcher } from './route-match.js';
+
+/** Envoy's HTTP filter names the per-route configs are keyed by. */
+export const FAULT_FILTER = 'envoy.filters.http.fault';
+export const CORS_FILTER = 'envoy.filters.http.cors';
 
 /** What an HTTP route is generated for. */
 export interface HttpRouteTarget {
@@ -15,120 +27,133 @@ export interface HttpRouteTarget {
   readonly proxy: Proxy;
   /** The VirtualService whose `http` section is translated. */
   readonly vs: VirtualServiceModel;
-  /** The gateway the routes are for (`mesh` for sidecars and proxyless clients). */
+  /** The gateway the routes are for (`mesh` for sidecars and proxyless clients, else `ns/name`). */
   readonly gateway: string;
-  /** The service port (sidecar/gRPC) or server port (gateway) the route configuration serves. */
+  /** The service port (sidecar/gRPC) or server port number (gateway) the route configuration serves. */
   readonly port: number;
   /** Proxyless gRPC clients: no redirect/direct_response (they NACK the whole resource), stream durations for timeouts. */
   readonly grpc: boolean;
+  /** The routes serve a TLS-terminating gateway server (redirects then default to scheme https). */
+  readonly tls?: boolean;
+  /** Receives a message for each part of the VirtualService that could not be translated (the rest is). */
+  readonly onProblem?: (message: string) => void;
 }
 
 /**
- * Translates a VirtualService's `http` routes into Envoy routes, as istiod does: one route per
- * match entry, matches that cannot apply to this proxy/gateway/port skipped, and nothing after the
- * first catch-all route.
+ * Translates a VirtualService's `http` routes into Envoy routes, as istiod does
+ * (BuildHTTPRoutesForVirtualService): one route per match entry, matches that cannot apply to this
+ * proxy/gateway/port skipped, and nothing after the first catch-all. Proxyless gRPC clients never
+ * get redirect or direct_response routes (dropped), routes matching query parameters (gRFC A28:
+ * they never match) or CORS policies. Returns no routes when the VirtualService is not bound to
+ * `t.gateway`.
  */
 export function buildHttpRoutes(t: HttpRouteTarget): routeV3.Route[] {
   const out: routeV3.Route[] = [];
-  for (const http of t.vs.config.spec.http ?? []) {
-    const matches: (HTTPMatchRequest | undefined)[] = http.match && http.match.length > 0 ? http.match : [undefined];
+  if (!t.vs.gateways.includes(t.gateway)) return out;
+  const http = t.vs.config.spec.http ?? [];
+  for (let i = 0; i < http.length; i++) {
+    const h = http[i]!;
+    if (h.delegate) {
+      report(t, i, 'delegate', 'delegate VirtualServices are not supported yet; route skipped');
+      continue;
+    }
+    if (!h.match || h.match.length === 0) {
+      const r = translateRoute(h, undefined, i, t);
+      if (r) out.push(r);
+      break;
+    }
     let catchAll = false;
-    for (const m of matches) {
-      if (m && !matchApplies(m, t)) continue;
-      const route = translateRoute(http, m, t);
-      if (route) out.push(route);
-      if (!m || isCatchAll(m)) catchAll = true;
+    for (const m of h.match) {
+      if (!matchApplies(m, t)) continue;
+      if (usesClaimHeaders(m)) {
+        report(t, i, 'match.headers', '@request.auth.claims matches need the JWT filter, which minipilot does not configure; match skipped');
+        continue;
+      }
+      const r = translateRoute(h, m, i, t);
+      if (r) out.push(r);
+      // A dropped route still ends the list where istiod's would (nothing after a catch-all is reachable).
+      if (isCatchAllMatch(r ? r.match : translateRouteMatch(m))) {
+        catchAll = true;
+        break;
+      }
     }
     if (catchAll) break;
   }
   return out;
 }
 
+/**
+ * Static match predicates, evaluated for this proxy as istiod does: port, then the match's gateways
+ * if it lists any (source labels and namespace are then not checked), else source labels and namespace.
+ */
 function matchApplies(m: HTTPMatchRequest, t: HttpRouteTarget): boolean {
-  if (m.port !== undefined && m.port !== t.port) return false;
-  if (m.gateways && m.gateways.length > 0) {
-    const ns = t.vs.config.metadata.namespace;
-    if (!m.gateways.some((g) => (g === 'mesh' ? 'mesh' : g.includes('/') ? g : `${ns}/${g}`) === t.gateway)) return false;
-  } else if (!t.vs.gateways.includes(t.gateway)) {
-    return false;
-  }
+  if (m.port !== undefined && m.port !== 0 && m.port !== t.port) return false;
+  // gRFC A28: a route with query parameter matchers never matches for a gRPC client.
+  if (t.grpc && Object.keys(m.queryParams ?? {}).length > 0) return false;
+  const ns = t.vs.config.metadata.namespace;
+  if (m.gateways && m.gateways.length > 0) return m.gateways.some((g) => resolveGatewayName(g, ns) === t.gateway);
   if (m.sourceLabels && !matchesLabels(m.sourceLabels, t.proxy.labels)) return false;
-  if (m.sourceNamespace && m.sourceNamespace !== t.proxy.namespace) return false;
-  return true;
+  return !m.sourceNamespace || m.sourceNamespace === t.proxy.namespace;
 }
 
-function isCatchAll(m: HTTPMatchRequest): boolean {
-  const uriAll = !m.uri || m.uri.prefix === '/' || m.uri.regex === '.*' || m.uri.regex === '*';
-  return uriAll && !m.headers && !m.queryParams && !m.withoutHeaders && !m.method && !m.authority && !m.scheme;
-}
-
-function translateRoute(http: HTTPRoute, m: HTTPMatchRequest | undefined, t: HttpRouteTarget): routeV3.Route | undefined {
-  const vsMeta = t.vs.config.metadata;
-  const name = [http.name, m?.name].filter(Boolean).join('.');
-  const match = routeMatch(m);
-  const base = {
-    name,
-    match,
-    metadata: istioMetadata({ config: configMetadataPath('VirtualService', t.vs.config.apiVersion, vsMeta.namespace, vsMeta.name) }),
-  };
-  if (http.redirect || http.directResponse) {
+function translateRoute(http: HTTPRoute, m: HTTPMatchRequest | undefined, index: number, t: HttpRouteTarget): routeV3.Route | undefined {
+  const meta = t.vs.config.metadata;
+  const out = create(routeV3.RouteSchema, {
+    name: m?.name ? `${http.name ?? ''}.${m.name}` : http.name ?? '',
+    match: translateRouteMatch(m),
+    metadata: istioMetadata({ config: configMetadataPath('VirtualService', t.vs.config.apiVersion, meta.namespace, meta.name) }),
+    ...(m?.statPrefix ? { statPrefix: m.statPrefix } : {}),
+  });
+  const ops = translateHeaderOperations(http.headers);
+  if (http.headers) {
+    out.requestHeadersToAdd = ops.requestHeadersToAdd;
+    out.requestHeadersToRemove = ops.requestHeadersToRemove;
+    out.responseHeadersToAdd = ops.responseHeadersToAdd;
+    out.responseHeadersToRemove = ops.responseHeadersToRemove;
+  }
+  if (http.redirect) {
     if (t.grpc) return undefined;
-    return undefined; // Redirects and direct responses for Envoy proxies come with the sidecar generator.
+    const redirect = translateRedirect(http.redirect, t.port, t.tls ?? false);
+    if (!redirect) {
+      report(t, index, 'redirect.redirectCode', `${http.redirect.redirectCode} is not one of 301, 302, 303, 307, 308; route skipped`);
+      return undefined;
+    }
+    out.action = { case: 'redirect', value: redirect };
+  } else if (http.directResponse) {
+    if (t.grpc) return undefined;
+    out.action = { case: 'directResponse', value: translateDirectResponse(http.directResponse, (f, msg) => report(t, index, f, msg)) };
+  } else {
+    if (!applyRouteDestination(out, http, t, ops.authority, (f, msg) => report(t, index, f, msg))) {
+      report(t, index, 'route', 'no destination with a weight above 0; route skipped');
+      return undefined;
+    }
   }
-  const dests = (http.route ?? []).filter((d) => (http.route!.length === 1 ? true : (d.weight ?? 0) > 0));
-  if (dests.length === 0) return undefined;
-  const targets = dests.map((d) => ({
-    name: destinationCluster(d.destination.host, d.destination.subset ?? '', d.destination.port?.number, t),
-    weight: dests.length === 1 ? 100 : d.weight ?? 0,
-  }));
-  const action = routeAction(targets.length === 1 ? targets[0]!.name : targets);
-  if (http.timeout !== undefined || !t.grpc) {
-    const timeout = duration(http.timeout ?? '0s');
-    if (t.grpc) action.maxStreamDuration = create(routeV3.RouteAction_MaxStreamDurationSchema, { maxStreamDuration: timeout, grpcTimeoutHeaderMax: timeout });
-    else action.timeout = timeout;
+  out.decorator = create(routeV3.DecoratorSchema, { operation: routeOperation(out, meta.name, t.port) });
+  if (http.fault) {
+    const fault = translateFault(http.fault);
+    if (fault) out.typedPerFilterConfig[FAULT_FILTER] = typed(faultV3.HTTPFaultSchema, fault);
   }
-  return create(routeV3.RouteSchema, { ...base, action: { case: 'route', value: action } });
+  if (http.corsPolicy && !t.grpc) out.typedPerFilterConfig[CORS_FILTER] = typed(corsV3.CorsPolicySchema, translateCorsPolicy(http.corsPolicy));
+  return out;
 }
 
-/** The cluster a destination maps to: `outbound|port|subset|host`, port from the destination, else the service's only port, else the listener port. */
-export function destinationCluster(host: string, subset: string, port: number | undefined, t: Pick<HttpRouteTarget, 'push' | 'vs' | 'port'>): string {
-  const fqdn = resolveHost(host, t.vs.config.metadata.namespace);
-  const svc = t.push.serviceByHostname(fqdn);
-  const p = port ?? (svc && svc.ports.length === 1 ? svc.ports[0]!.port : t.port);
-  return clusterName('outbound', p, subset, fqdn);
+/**
+ * The trace operation istiod puts in `decorator.operation`: `<host>:<port><path>` for a route to a
+ * single `outbound|...` cluster, else `<vsName>:<listenerPort><path>`; path is the exact path, the
+ * prefix followed by `*`, the regex, or `/*`.
+ */
+export function routeOperation(r: routeV3.Route, vsName: string, port: number): string {
+  const ps = r.match?.pathSpecifier;
+  let path = '/*';
+  if (ps?.case === 'prefix') path = `${ps.value}*`;
+  else if (ps?.case === 'path') path = ps.value;
+  else if (ps?.case === 'safeRegex') path = ps.value.regex;
+  const cluster = r.action.case === 'route' && r.action.value.clusterSpecifier.case === 'cluster' ? r.action.value.clusterSpecifier.value : '';
+  const parsed = parseClusterName(cluster);
+  return parsed ? `${parsed.host}:${parsed.port}${path}` : `${vsName}:${port}${path}`;
 }
 
-function routeMatch(m: HTTPMatchRequest | undefined): routeV3.RouteMatch {
-  const match = create(routeV3.RouteMatchSchema, { pathSpecifier: { case: 'prefix', value: '/' } });
-  if (!m) return match;
-  if (m.uri?.exact !== undefined) match.pathSpecifier = { case: 'path', value: m.uri.exact };
-  else if (m.uri?.prefix !== undefined) match.pathSpecifier = { case: 'prefix', value: m.uri.prefix };
-  else if (m.uri?.regex !== undefined) match.pathSpecifier = { case: 'safeRegex', value: create(matcherV3.RegexMatcherSchema, { regex: m.uri.regex }) };
-  match.caseSensitive = !m.ignoreUriCase;
-  const headers: routeV3.HeaderMatcher[] = [];
-  for (const name of Object.keys(m.headers ?? {}).sort()) headers.push(headerMatcher(name, m.headers![name]!, false));
-  for (const name of Object.keys(m.withoutHeaders ?? {}).sort()) headers.push(headerMatcher(name, m.withoutHeaders![name]!, true));
-  if (m.method) headers.push(headerMatcher(':method', m.method, false));
-  if (m.authority) headers.push(headerMatcher(':authority', m.authority, false));
-  if (m.scheme) headers.push(headerMatcher(':scheme', m.scheme, false));
-  match.headers = headers;
-  return match;
-}
-
-function headerMatcher(name: string, sm: StringMatch, invert: boolean): routeV3.HeaderMatcher {
-  const h = create(routeV3.HeaderMatcherSchema, { name, ...(invert ? { invertMatch: true, treatMissingHeaderAsEmpty: true } : {}) });
-  const pattern = stringMatcher(sm);
-  if (pattern) h.headerMatchSpecifier = { case: 'stringMatch', value: pattern };
-  else h.headerMatchSpecifier = { case: 'presentMatch', value: true };
-  return h;
-}
-
-/** An Envoy StringMatcher for an Istio StringMatch; undefined for an empty match or regex `*` (header present). */
-export function stringMatcher(sm: StringMatch): matcherV3.StringMatcher | undefined {
-  if (sm.exact !== undefined) return create(matcherV3.StringMatcherSchema, { matchPattern: { case: 'exact', value: sm.exact } });
-  if (sm.prefix !== undefined) return create(matcherV3.StringMatcherSchema, { matchPattern: { case: 'prefix', value: sm.prefix } });
-  if (sm.regex !== undefined && sm.regex !== '*') {
-    return create(matcherV3.StringMatcherSchema, { matchPattern: { case: 'safeRegex', value: create(matcherV3.RegexMatcherSchema, { regex: sm.regex }) } });
-  }
-  return undefined;
+function report(t: HttpRouteTarget, index: number, field: string, message: string): void {
+  const m = t.vs.config.metadata;
+  t.onProblem?.(`VirtualService ${m.namespace}/${m.name} http[${index}].${field}: ${message}`);
 }
