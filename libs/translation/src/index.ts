@@ -21,3 +21,12 @@ export { resourcesToJson } from './to-json.js';
 export type { EnvoyResourcesJson } from './to-json.js';
 export { checkConsistent, completeReferences, rdsNamesOf, edsNameOf } from './consistency.js';
 export { clusterName, parseClusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER } from './names.js';
+
+// Translate and simulate (the CLI's `translate` / `simulate`, for users' own tests)
+export { translate, simulate } from './translate.js';
+export type { TranslateOptions } from './translate.js';
+export { simulateRequest } from './simulate/simulate-request.js';
+export { parseSimulationRequest, normalizeSimulationRequest, DEFAULT_SIMULATION_ADDRESS } from './simulate/request.js';
+export type { SimulationRequest, SimulationProtocol, SimulationTls, NormalizedRequest, ParsedSimulationRequest } from './simulate/request.js';
+export { SIMULATION_ERRORS } from './simulate/result.js';
+export type { SimulationResult, SimulationError, WeightedClusterResult } from './simulate/result.js';
