@@ -30,3 +30,11 @@ export { parseSimulationRequest, normalizeSimulationRequest, DEFAULT_SIMULATION_
 export type { SimulationRequest, SimulationProtocol, SimulationTls, NormalizedRequest, ParsedSimulationRequest } from './simulate/request.js';
 export { SIMULATION_ERRORS } from './simulate/result.js';
 export type { SimulationResult, SimulationError, WeightedClusterResult } from './simulate/result.js';
+
+// Envoy acceptance: PGV rules from the descriptors, known types, references, Envoy's own checks
+export { checkEnvoyResources, formatViolation } from './acceptance/check.js';
+export { validateEnvoyMessage } from './acceptance/pgv-walk.js';
+export { withholdResources } from './acceptance/withhold.js';
+export { ENVOY_SEMANTIC_CHECKS } from './acceptance/envoy-semantics.js';
+export type { EnvoySemanticCheck } from './acceptance/envoy-semantics.js';
+export type { AcceptanceResult, AcceptanceViolation, AcceptanceOptions, WithheldResource, FieldProblem } from './acceptance/types.js';

@@ -1,0 +1,80 @@
+import type { DescMessage, Message } from '@bufbuild/protobuf';
+import { clusterV3, endpointV3, listenerV3, routeV3, TypeUrl } from '@minipilot/envoy-api';
+import type { EnvoyResources } from '../resources.js';
+import { ENVOY_SEMANTIC_CHECKS, SEMANTIC_VISIT_TYPES } from './envoy-semantics.js';
+import { walkMessage, type WalkVisit } from './pgv-walk.js';
+import { missingClusters, missingEndpoints, missingRoutes, REFERENCE_VISIT_TYPES } from './references.js';
+import type { AcceptanceOptions, AcceptanceResult, AcceptanceViolation, FieldProblem } from './types.js';
+import { withholdResources } from './withhold.js';
+
+interface Kind {
+  readonly typeUrl: string;
+  readonly schema: DescMessage;
+  readonly items: readonly Message[];
+  readonly name: (m: Message) => string;
+}
+
+interface Checked {
+  readonly kind: Kind;
+  readonly index: number;
+  readonly message: Message;
+  readonly name: string;
+  readonly visits: ReadonlyMap<string, readonly WalkVisit[]>;
+}
+
+const COLLECT: ReadonlySet<string> = new Set([...SEMANTIC_VISIT_TYPES, ...REFERENCE_VISIT_TYPES]);
+
+function kinds(res: EnvoyResources): Kind[] {
+  return [
+    { typeUrl: TypeUrl.Listener, schema: listenerV3.ListenerSchema, items: res.listeners, name: (m) => (m as listenerV3.Listener).name },
+    { typeUrl: TypeUrl.RouteConfiguration, schema: routeV3.RouteConfigurationSchema, items: res.routes, name: (m) => (m as routeV3.RouteConfiguration).name },
+    { typeUrl: TypeUrl.Cluster, schema: clusterV3.ClusterSchema, items: res.clusters, name: (m) => (m as clusterV3.Cluster).name },
+    { typeUrl: TypeUrl.ClusterLoadAssignment, schema: endpointV3.ClusterLoadAssignmentSchema, items: res.endpoints, name: (m) => (m as endpointV3.ClusterLoadAssignment).clusterName },
+  ];
+}
+
+function attribute(c: Checked, problems: readonly FieldProblem[]): AcceptanceViolation[] {
+  return problems.map((p) => ({ typeUrl: c.kind.typeUrl, resourceName: c.name, index: c.index, field: p.field, rule: p.rule, message: p.message }));
+}
+
+/**
+ * Checks every resource the way Envoy would before accepting it: the protoc-gen-validate rules
+ * from Envoy's descriptors (recursively, typed_config included), known typed_config types, the
+ * semantic checks in {@link ENVOY_SEMANTIC_CHECKS}, unique resource names, and RDS/EDS references
+ * (hard violations). Cluster references from routes and tcp_proxy are warnings. Returns the
+ * violations, the warnings, what was withheld and the consistent set that can be pushed.
+ */
+export function checkEnvoyResources(res: EnvoyResources, options: AcceptanceOptions = {}): AcceptanceResult {
+  const checked: Checked[] = [];
+  const violations: AcceptanceViolation[] = [];
+  for (const kind of kinds(res)) {
+    const firstByName = new Map<string, number>();
+    kind.items.forEach((message, index) => {
+      const walked = walkMessage(kind.schema, message, { ...options, collect: COLLECT });
+      const c: Checked = { kind, index, message, name: kind.name(message), visits: walked.visits };
+      checked.push(c);
+      violations.push(...attribute(c, walked.problems));
+      for (const check of ENVOY_SEMANTIC_CHECKS) if (check.typeUrl === kind.typeUrl) violations.push(...attribute(c, check.check(message, walked.visits)));
+      const first = firstByName.get(c.name);
+      if (first !== undefined) violations.push(...attribute(c, [{ field: '', rule: 'envoy.duplicate_name', message: `another ${kind.schema.name} at position ${first} has the same name` }]));
+      else firstByName.set(c.name, index);
+    });
+  }
+  const routeNames = new Set(res.routes.map((r) => r.name));
+  const claNames = new Set(res.endpoints.map((e) => e.clusterName));
+  for (const c of checked) {
+    if (c.kind.typeUrl === TypeUrl.Listener) violations.push(...attribute(c, missingRoutes(c.visits, routeNames)));
+    if (c.kind.typeUrl === TypeUrl.Cluster) violations.push(...attribute(c, missingEndpoints(c.message as clusterV3.Cluster, claNames)));
+  }
+  const { accepted, withheld } = withholdResources(res, violations);
+  const acceptedSet = new Set<Message>([...accepted.listeners, ...accepted.routes]);
+  const clusterNames = new Set(accepted.clusters.map((c) => c.name));
+  const warnings = checked.filter((c) => acceptedSet.has(c.message)).flatMap((c) => attribute(c, missingClusters(c.visits, clusterNames)));
+  return { violations, warnings, withheld, accepted };
+}
+
+/** One line for logs and test failures: `Cluster "name": field: rule: message`. */
+export function formatViolation(v: AcceptanceViolation): string {
+  const type = v.typeUrl.slice(v.typeUrl.lastIndexOf('.') + 1);
+  return `${type} ${JSON.stringify(v.resourceName)}: ${v.field || '(resource)'}: ${v.rule}: ${v.message}`;
+}
