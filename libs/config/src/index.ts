@@ -18,6 +18,12 @@ export type { ParseResult } from './parse-object.js';
 export { formatProblem, formatFieldPath } from './problem.js';
 export type { ConfigProblem, Severity } from './problem.js';
 export { createConfigSnapshot } from './config-snapshot.js';
+
+// Validation: Istio's per-object rules, cross-resource analysis, and withholding what is invalid
+export { validateConfigObject } from './validation/validate-object.js';
+export { analyzeConfig } from './validation/analyze-config.js';
+export { withholdInvalid } from './validation/withhold.js';
+export type { AnalyzeOptions } from './validation/analyze-config.js';
 export type { ConfigSnapshot } from './config-snapshot.js';
 
 // Mesh-wide settings

@@ -8,6 +8,7 @@ import { ObjectMetaSchema, type ObjectMeta, type ConfigOrigin } from './meta.js'
 import { KIND_INFO, isKnownKind, configKey, type ConfigObject, type Kind } from './kinds.js';
 import { formatFieldPath, type ConfigProblem } from './problem.js';
 import { snakeToCamel } from './schema-helpers.js';
+import { validateConfigObject } from './validation/validate-object.js';
 
 /** The outcome of reading one object: the typed object, or why it was rejected or skipped. */
 export interface ParseResult {
@@ -26,7 +27,9 @@ const ISTIO_TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'stat
 /**
  * Reads one Kubernetes-style object (already decoded from YAML or JSON) into a typed config object.
  * Istio kinds are checked strictly against the networking.istio.io schema (wrong types are errors,
- * unknown fields warnings, camelCase and snake_case accepted); Kubernetes kinds leniently.
+ * unknown fields warnings, camelCase and snake_case accepted), then against Istio's validation rules
+ * ({@link validateConfigObject}); Kubernetes kinds leniently. An object with any error gets no
+ * `object` (its `key` is still set, so sources can keep its last good version).
  */
 export function parseConfigObject(raw: unknown, origin?: ConfigOrigin): ParseResult {
   const at = origin ? { origin } : {};
@@ -78,7 +81,9 @@ export function parseConfigObject(raw: unknown, origin?: ConfigOrigin): ParseRes
     object = parseKube(kind, obj, base, who, problems);
   }
   if (problems.some((p) => p.severity === 'error')) return { key, problems };
-  return object ? { object, key, problems } : { key, problems };
+  if (!object) return { key, problems };
+  problems.push(...validateConfigObject(object));
+  return problems.some((p) => p.severity === 'error') ? { key, problems } : { object, key, problems };
 }
 
 function normalizeMeta(m: z.infer<typeof ObjectMetaSchema>, namespaced: boolean): ObjectMeta {
@@ -129,7 +134,7 @@ function parseMessage<S extends z.ZodType>(schema: S, value: unknown, base: Prop
       }
     } else {
       hadError = true;
-      problems.push({ severity: 'error', stage: 'schema', field: formatFieldPath([...base, ...issue.path]), message: issue.message.replace(/^Invalid input: /, ''), ...who });
+      problems.push({ severity: 'error', stage: 'schema', field: formatFieldPath([...base, ...issue.path]), message: issueMessage(issue), ...who });
     }
   }
   if (hadError) return undefined;
@@ -139,6 +144,13 @@ function parseMessage<S extends z.ZodType>(schema: S, value: unknown, base: Prop
     problems.push({ severity: 'error', stage: 'schema', field: formatFieldPath([...base, ...issue.path]), message: issue.message, ...who });
   }
   return undefined;
+}
+
+/** A zod issue in Istio's words where they differ: a missing required field is `NAME is required`. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  const last = issue.path[issue.path.length - 1];
+  if (issue.code === 'invalid_type' && typeof last === 'string' && / received undefined$/.test(issue.message)) return `${last} is required`;
+  return issue.message.replace(/^Invalid input: /, '');
 }
 
 /** Deletes `key` from the object at `path` in `root`; path segments are camelCase, the data may use snake_case. */

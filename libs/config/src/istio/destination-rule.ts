@@ -32,6 +32,7 @@ export const LoadBalancerSettings = message({
   simple: z.enum(['UNSPECIFIED', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH', 'ROUND_ROBIN', 'LEAST_REQUEST']).optional(),
   consistentHash: ConsistentHashLB.optional(),
   localityLbSetting: LocalityLoadBalancerSetting.optional(),
+  zoneAwareLbSetting: LocalityLoadBalancerSetting.optional(),
   warmupDurationSecs: duration.optional(),
   warmup: message({ duration: duration.optional(), minimumPercent: z.number().optional(), aggression: z.number().optional() }).optional(),
 });
@@ -55,6 +56,7 @@ export const ConnectionPoolSettings = message({
     h2UpgradePolicy: z.enum(['DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE']).optional(),
     useClientProtocol: z.boolean().optional(),
     maxConcurrentStreams: int.optional(),
+    http2KeepAlive: message({ time: duration.optional(), interval: duration.optional(), timeout: duration.optional() }).optional(),
   }).optional(),
 });
 export type ConnectionPoolSettings = z.infer<typeof ConnectionPoolSettings>;

@@ -33,6 +33,7 @@ export const HTTPRedirect = message({
   derivePort: z.enum(['FROM_PROTOCOL_DEFAULT', 'FROM_REQUEST_PORT']).optional(),
   scheme: z.string().optional(),
   redirectCode: int.optional(),
+  prefixRewrite: z.string().optional(),
 });
 export type HTTPRedirect = z.infer<typeof HTTPRedirect>;
 

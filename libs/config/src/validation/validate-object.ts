@@ -1,0 +1,31 @@
+import type { ConfigObject } from '../kinds.js';
+import type { ConfigProblem } from '../problem.js';
+import { createCollector } from './collector.js';
+import { checkDestinationRule } from './destination-rule.js';
+import { checkGateway } from './gateway.js';
+import { checkServiceEntry } from './service-entry.js';
+import { checkVirtualService } from './virtual-service.js';
+
+/**
+ * Returns every problem Istio's validation finds in one schema-checked object (stage `validation`):
+ * errors make the object invalid (it is not served), warnings do not. All problems are reported at
+ * once, with Istio's messages. Kubernetes kinds have no rules here. Pure, never throws on any input
+ * the schema accepted.
+ */
+export function validateConfigObject(obj: ConfigObject): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const c = createCollector({
+    kind: obj.kind,
+    namespace: obj.metadata.namespace,
+    name: obj.metadata.name,
+    ...(obj.origin ? { origin: obj.origin } : {}),
+  }, problems);
+  switch (obj.kind) {
+    case 'VirtualService': checkVirtualService(c, obj); break;
+    case 'DestinationRule': checkDestinationRule(c, obj); break;
+    case 'Gateway': checkGateway(c, obj); break;
+    case 'ServiceEntry': checkServiceEntry(c, obj); break;
+    default: break;
+  }
+  return problems;
+}
