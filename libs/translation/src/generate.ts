@@ -5,7 +5,7 @@ import { buildSidecarRoutes } from './generators/sidecar-routes.js';
 import { buildGatewayListeners } from './generators/gateway-listeners.js';
 import { buildGatewayRoutes } from './generators/gateway-routes.js';
 import { withWorkloadLabels } from './workload-labels.js';
-import { buildOutboundClusters, outboundClusterRefs } from './generators/clusters.js';
+import { buildClusters } from './generators/clusters.js';
 import { buildEndpoints } from './generators/endpoints.js';
 import { completeReferences } from './consistency.js';
 import type { EnvoyResources } from './resources.js';
@@ -31,9 +31,8 @@ const HTTP_GENERATORS: Readonly<Record<'grpc' | 'sidecar' | 'router', { listener
 export function generateResources(nodeProxy: Proxy, push: PushContext): EnvoyResources {
   const proxy = withWorkloadLabels(nodeProxy, push);
   const http = HTTP_GENERATORS[proxy.generator === 'grpc' ? 'grpc' : proxy.type];
-  const refs = outboundClusterRefs(proxy, push);
-  const clusters = buildOutboundClusters(proxy, push, refs);
-  const endpoints = buildEndpoints(push, refs);
+  const clusters = buildClusters(proxy, push);
+  const endpoints = buildEndpoints(proxy, push);
   const listeners = http.listeners(proxy, push);
   const routes = http.routes(proxy, push);
   return completeReferences({ listeners, routes, clusters, endpoints });

@@ -38,3 +38,9 @@ export { withholdResources } from './acceptance/withhold.js';
 export { ENVOY_SEMANTIC_CHECKS } from './acceptance/envoy-semantics.js';
 export type { EnvoySemanticCheck } from './acceptance/envoy-semantics.js';
 export type { AcceptanceResult, AcceptanceViolation, AcceptanceOptions, WithheldResource, FieldProblem } from './acceptance/types.js';
+
+// Clusters (CDS) and endpoints (EDS) with istiod's names, types and DestinationRule policy
+export { buildClusters, outboundClusterRefs, visibleServices, effectivePolicy, portLevelPolicy } from './generators/clusters.js';
+export type { ClusterWarn, OutboundClusterRef, OutboundDiscovery } from './generators/clusters.js';
+export { buildEndpoints } from './generators/endpoints.js';
+export { dnsSrvSubsetKey, SYSTEM_CA_BUNDLE } from './generators/cluster-tls.js';

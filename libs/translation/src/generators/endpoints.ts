@@ -1,17 +1,30 @@
 import type { endpointV3 } from '@minipilot/envoy-api';
 import { clusterLoadAssignment } from '../builders/endpoint.js';
-import { matchesLabels } from '../model/service-registry.js';
+import { endpointMetadata } from './endpoint-metadata.js';
+import { outboundClusterRefs, refEndpoints } from './outbound-cluster-refs.js';
 import type { PushContext } from '../model/push-context.js';
-import type { OutboundClusterRef } from './clusters.js';
+import type { Proxy } from '../proxy.js';
 
 /**
- * One ClusterLoadAssignment per outbound EDS cluster, named like the cluster: the service port's
- * endpoints whose labels contain the subset's labels. A cluster with no endpoints still gets an
- * (empty) assignment, so clients never wait for it.
+ * The EDS resources a proxy receives: one ClusterLoadAssignment per outbound EDS cluster, named like
+ * the cluster (minipilot always uses the cluster name as EDS service name, so a CLA can be re-sent
+ * whenever its cluster changes). Endpoints are the service port's ready endpoints whose labels
+ * contain the subset's labels (not-ready ones are left out, as istiod ≤1.30 does by default),
+ * grouped by locality with istiod's workload and tlsMode metadata; ServiceEntry endpoints that are
+ * not IP addresses are dropped (Envoy EDS needs IPs). A cluster without endpoints gets an empty
+ * assignment, so clients never wait for it. DNS and passthrough clusters carry no EDS resource.
  */
-export function buildEndpoints(push: PushContext, refs: readonly OutboundClusterRef[]): endpointV3.ClusterLoadAssignment[] {
-  return refs.map((ref) => {
-    const eps = push.endpoints(ref.service.hostname, ref.port.port).filter((e) => matchesLabels(ref.subsetLabels, e.labels));
-    return clusterLoadAssignment(ref.name, eps);
-  });
+export function buildEndpoints(proxy: Proxy, push: PushContext): endpointV3.ClusterLoadAssignment[] {
+  return outboundClusterRefs(proxy, push)
+    .filter((ref) => ref.discovery === 'EDS')
+    .map((ref) => {
+      const eps = refEndpoints(ref, push).filter((e) => e.healthy && isIpAddress(e.address));
+      return clusterLoadAssignment(ref.name, eps, (e) => endpointMetadata(e, ref.service, push));
+    });
+}
+
+/** True for an IPv4 or IPv6 literal (no hostname). */
+export function isIpAddress(address: string): boolean {
+  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(address)) return true;
+  return address.includes(':') && /^[0-9a-fA-F:.]+$/.test(address) && address.split('::').length <= 2;
 }

@@ -1,6 +1,6 @@
 import type { ConfigSnapshot, MeshConfig, VirtualServiceConfig, DestinationRuleConfig, GatewayConfig, Subset, TrafficPolicy } from '@minipilot/config';
 import { DEFAULT_MESH_CONFIG } from '@minipilot/config';
-import { buildServiceRegistry } from './service-registry.js';
+import { buildServiceRegistry, matchesLabels } from './service-registry.js';
 import { resolveHost, resolveGatewayName, hostMatches } from './host.js';
 import type { ServiceModel, EndpointModel } from './service.js';
 
@@ -18,6 +18,8 @@ export interface EffectiveDestinationRule {
   readonly configs: readonly DestinationRuleConfig[];
   readonly trafficPolicy?: TrafficPolicy;
   readonly subsets: readonly Subset[];
+  /** True when the rule was chosen by its workloadSelector (istiod then allows credentialName on sidecars). */
+  readonly workloadSelector: boolean;
 }
 
 /**
@@ -35,8 +37,12 @@ export interface PushContext {
   /** VirtualServices in istiod's order: creation time, then name, then namespace. */
   readonly virtualServices: readonly VirtualServiceModel[];
   readonly gateways: readonly GatewayConfig[];
-  /** The DestinationRule that applies to `hostname` for a proxy in `proxyNamespace`, if any. */
-  destinationRule(proxyNamespace: string, hostname: string): EffectiveDestinationRule | undefined;
+  /**
+   * The DestinationRule that applies to `hostname` for a proxy in `proxyNamespace` with workload
+   * `proxyLabels`, if any (istiod's lookup: the proxy namespace, then the service namespace, then
+   * the root namespace; a rule whose workloadSelector matches the proxy wins in its namespace).
+   */
+  destinationRule(proxyNamespace: string, hostname: string, proxyLabels?: Readonly<Record<string, string>>): EffectiveDestinationRule | undefined;
   /** True if a config object in namespace `ns` with `exportTo` is visible from `viewerNamespace`. */
   visibleTo(exportTo: readonly string[], ns: string, viewerNamespace: string): boolean;
 }
@@ -69,24 +75,23 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
   }));
   const drCache = new Map<string, EffectiveDestinationRule | undefined>();
 
-  const destinationRule = (proxyNs: string, hostname: string): EffectiveDestinationRule | undefined => {
-    const cacheKey = `${proxyNs} ${hostname}`;
+  const destinationRule = (proxyNs: string, hostname: string, proxyLabels: Readonly<Record<string, string>> = {}): EffectiveDestinationRule | undefined => {
+    const selects = (d: (typeof drs)[number]): boolean => matchesLabels(d.config.spec.workloadSelector?.labels ?? {}, proxyLabels);
+    const selectorKey = drs.filter((d) => d.config.metadata.namespace === proxyNs && d.config.spec.workloadSelector && selects(d)).map((d) => d.config.metadata.name).join(',');
+    const cacheKey = `${proxyNs} ${hostname} ${selectorKey}`;
     if (drCache.has(cacheKey)) return drCache.get(cacheKey);
     const svcNs = byHost.get(hostname)?.namespace;
     let found: EffectiveDestinationRule | undefined;
     for (const ns of [proxyNs, svcNs, mesh.rootNamespace]) {
-      if (ns === undefined) continue;
+      if (found || ns === undefined) continue;
+      // Rules with a workloadSelector apply only to matching workloads of their own namespace.
       const candidates = drs.filter((d) => d.config.metadata.namespace === ns && hostMatches(d.host, hostname)
-        && (ns === proxyNs || visible(d.exportTo, ns, proxyNs)) && !d.config.spec.workloadSelector);
+        && (d.config.spec.workloadSelector ? ns === proxyNs && selects(d) : ns === proxyNs || visible(d.exportTo, ns, proxyNs)));
       if (candidates.length === 0) continue;
-      // Most specific host wins: exact, then the longest wildcard.
       const best = candidates.reduce((a, b) => (specificity(b.host) > specificity(a.host) ? b : a)).host;
-      const chosen = candidates.filter((d) => d.host === best).map((d) => d.config);
-      const subsets: Subset[] = [];
-      for (const c of chosen) for (const s of c.spec.subsets ?? []) if (!subsets.some((x) => x.name === s.name)) subsets.push(s);
-      const tp = chosen.find((c) => c.spec.trafficPolicy)?.spec.trafficPolicy;
-      found = Object.freeze({ configs: chosen, subsets, ...(tp ? { trafficPolicy: tp } : {}) });
-      break;
+      const atBest = candidates.filter((d) => d.host === best);
+      const selected = atBest.find((d) => d.config.spec.workloadSelector);
+      found = selected ? mergeRules([selected.config], true) : mergeRules(atBest.map((d) => d.config), false);
     }
     drCache.set(cacheKey, found);
     return found;
@@ -108,6 +113,17 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
 
 function specificity(host: string): number {
   return host.startsWith('*') ? host.length : 10_000 + host.length;
+}
+
+/**
+ * Merges DestinationRules for one host as istiod merges duplicates in a namespace: subsets
+ * concatenated (first of a name wins), the first top-level trafficPolicy wins.
+ */
+function mergeRules(chosen: readonly DestinationRuleConfig[], workloadSelector: boolean): EffectiveDestinationRule {
+  const subsets: Subset[] = [];
+  for (const c of chosen) for (const s of c.spec.subsets ?? []) if (!subsets.some((x) => x.name === s.name)) subsets.push(s);
+  const tp = chosen.find((c) => c.spec.trafficPolicy)?.spec.trafficPolicy;
+  return Object.freeze({ configs: chosen, subsets, workloadSelector, ...(tp ? { trafficPolicy: tp } : {}) });
 }
 
 /** istiod's config order: creationTimestamp (missing counts as equal), then name, then namespace. */
