@@ -17,6 +17,8 @@ export interface DiscoveryOptions {
   readonly source: ConfigSource;
   /** Shown in logs and /debug/configz, e.g. the directory or `kubernetes`. */
   readonly sourceName: string;
+  /** A line about the source for the /ready body (e.g. the Kubernetes connection state); none by default. */
+  readonly readinessDetail?: () => string | undefined;
   readonly grpcAddr: string;
   readonly monitoringAddr: string;
   readonly meshConfigFile?: string;
@@ -94,7 +96,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   try {
     const bound = await listenXds(xds, o.grpcAddr);
     grpcServer = bound.grpcServer;
-    const routes = debugRoutes({ isReady: () => ready, xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry });
+    const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry });
     const mon = await startMonitoringServer(o.monitoringAddr, routes);
     monitoring = mon.server;
     ready = true;

@@ -3,22 +3,49 @@ import * as fs from 'node:fs';
 import { createDiscoveryCommand, type CliOptions } from './options.js';
 import { startDiscoveryServer } from './discovery-server.js';
 import { createLogger } from './logger.js';
-import { createFileSource } from '@minipilot/config-sources';
+import { createFileSource, createKubeSource, type ConfigSource, type KubeSourceStatus } from '@minipilot/config-sources';
+import type { AppLogger } from './logger.js';
 
 /** Binds `:PORT` on all IPv4 addresses, as istiod's `:15010` does. */
 function bindAddress(addr: string): string {
   return addr.startsWith(':') ? `0.0.0.0${addr}` : addr;
 }
 
+/** The /ready line of the Kubernetes source: synced and connected, or serving the last config. */
+export function describeKubeStatus(s: KubeSourceStatus): string {
+  const api = s.istioApi ?? 'networking.istio.io not served';
+  if (s.connected) return `kubernetes ${s.server}: connected, watching (${api})`;
+  const since = s.disconnectedSince ? ` since ${s.disconnectedSince}` : '';
+  const why = s.lastError ? ` (${s.lastError})` : '';
+  return s.synced
+    ? `kubernetes ${s.server}: API server unreachable${since}${why}; serving the last config, retrying`
+    : `kubernetes ${s.server}: initial list not complete${why}`;
+}
+
+interface SelectedSource {
+  readonly source: ConfigSource;
+  readonly name: string;
+  readonly readinessDetail?: () => string | undefined;
+}
+
+function createSource(o: CliOptions, logger: AppLogger): SelectedSource {
+  const debounce = { debounceMs: o.debounceAfterMs, maxDelayMs: o.debounceMaxMs, logger: logger.child({ scope: 'config' }) };
+  if (o.source.type === 'kubernetes') {
+    const source = createKubeSource({ kubeConfig: o.source.kubeconfig, ...(o.source.watchNamespace ? { watchNamespace: o.source.watchNamespace } : {}), ...debounce });
+    return { source, name: `kubernetes ${source.status().server}`, readinessDetail: () => describeKubeStatus(source.status()) };
+  }
+  const dir = o.source.dir;
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`--config-dir ${dir}: not a directory`);
+  return { source: createFileSource({ dir, ...debounce }), name: o.source.embedded ? `${dir} (embedded lab)` : dir };
+}
+
 async function run(o: CliOptions): Promise<void> {
   const logger = createLogger(o.logLevel);
-  if (!fs.existsSync(o.configDir) || !fs.statSync(o.configDir).isDirectory()) {
-    throw new Error(`--config-dir ${o.configDir}: not a directory`);
-  }
-  const source = createFileSource({ dir: o.configDir, debounceMs: o.debounceAfterMs, maxDelayMs: o.debounceMaxMs, logger: logger.child({ scope: 'config' }) });
+  const { source, name, readinessDetail } = createSource(o, logger);
   const server = await startDiscoveryServer({
     source,
-    sourceName: o.configDir,
+    sourceName: name,
+    ...(readinessDetail ? { readinessDetail } : {}),
     grpcAddr: bindAddress(o.grpcAddr),
     monitoringAddr: bindAddress(o.monitoringAddr),
     ...(o.mesh ? { meshConfigFile: o.mesh } : {}),

@@ -10,6 +10,8 @@ import type { Handler } from './monitoring-server.js';
 /** What the debug endpoints read. */
 export interface DebugState {
   isReady(): boolean;
+  /** An extra line for the /ready body, e.g. the config source's connection state. */
+  readinessDetail?(): string | undefined;
   readonly xds: XdsServer;
   readonly snapshots: ProxySnapshots;
   current(): ConfigSourceUpdate;
@@ -19,7 +21,7 @@ export interface DebugState {
 }
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  '/ready': 'readiness: 200 once config is loaded and xDS is listening, else 503',
+  '/ready': 'readiness: 200 once config is loaded and xDS is listening, else 503; the body says how the config source is doing',
   '/metrics': 'Prometheus metrics (istiod names)',
   '/debug/list': 'this list',
   '/debug/adsz': 'connected ADS streams with per-type subscription, sent/acked/nacked versions',
@@ -35,7 +37,11 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 export function debugRoutes(s: DebugState): Map<string, Handler> {
   const version = (types: readonly TypeStatus[], url: string, field: 'sentVersion' | 'ackedVersion'): string => types.find((t) => t.typeUrl === url)?.[field] ?? '';
   return new Map<string, Handler>([
-    ['/ready', () => (s.isReady() ? { status: 200, body: 'ready\n', contentType: 'text/plain' } : { status: 503, body: 'not ready: config not loaded yet\n', contentType: 'text/plain' })],
+    ['/ready', () => {
+      const detail = s.readinessDetail?.();
+      const extra = detail ? `${detail}\n` : '';
+      return s.isReady() ? { status: 200, body: `ready\n${extra}`, contentType: 'text/plain' } : { status: 503, body: `not ready: config not loaded yet\n${extra}`, contentType: 'text/plain' };
+    }],
     ['/metrics', async () => ({ status: 200, body: await s.metrics.metrics(), contentType: s.metrics.contentType })],
     ['/debug/list', () => DESCRIPTIONS],
     ['/debug/adsz', () => ({ totalClients: s.xds.connections().length, views: s.snapshots.viewCount(), clients: s.xds.connections() })],
