@@ -1,13 +1,16 @@
 import { anyIs } from '@bufbuild/protobuf/wkt';
 import type { Message } from '@bufbuild/protobuf';
 import { clusterV3, hcmV3, routerV3, tcpProxyV3, TypeUrl, type listenerV3, type routeV3 } from '@minipilot/envoy-api';
-import type { WalkVisit } from './pgv-walk.js';
+import { joinPath, visitsOf, type WalkVisit } from './pgv-walk.js';
 import type { FieldProblem } from './types.js';
 
 /**
  * The checks Envoy applies beyond protoc-gen-validate that always NACK a resource, in one explicit
  * list. Each names its rule, the xDS type it applies to and the message types it needs the walk to
  * collect (found anywhere in the resource, including inside typed_config).
+ *
+ * One set-level rule lives with the orchestration in check.ts: `envoy.duplicate_name` (two resources
+ * of one type with the same name; the first wins, later ones are withheld).
  *
  * Deliberately not here (Envoy accepts these; traffic just does not match): a filter chain matching
  * on server_names or transport_protocol without a tls_inspector listener filter, application
@@ -23,14 +26,6 @@ export interface EnvoySemanticCheck {
 const HCM = hcmV3.HttpConnectionManagerSchema.typeName;
 const ROUTE_CONFIG = 'envoy.config.route.v3.RouteConfiguration';
 const ROUTE_ACTION = 'envoy.config.route.v3.RouteAction';
-
-function at(path: string, name: string): string {
-  return path ? `${path}.${name}` : name;
-}
-
-function visitsOf<T>(visits: ReadonlyMap<string, readonly WalkVisit[]>, typeName: string): { message: T; path: string }[] {
-  return (visits.get(typeName) ?? []) as { message: T; path: string }[];
-}
 
 /** Every value combination a FilterChainMatch matches on, as Envoy indexes it (an empty list is "any"). */
 function matchKeys(m: listenerV3.FilterChainMatch | undefined): string[] {
@@ -98,11 +93,11 @@ function routerLast(visits: ReadonlyMap<string, readonly WalkVisit[]>): FieldPro
   const out: FieldProblem[] = [];
   for (const { message: hcm, path } of visitsOf<hcmV3.HttpConnectionManager>(visits, HCM)) {
     const isRouter = (f: hcmV3.HttpFilter) => f.configType.case === 'typedConfig' && anyIs(f.configType.value, routerV3.RouterSchema);
-    if (hcm.httpFilters.length === 0) out.push({ field: at(path, 'http_filters'), rule: 'envoy.http_router_last', message: 'http_filters is empty; the router filter must be last' });
+    if (hcm.httpFilters.length === 0) out.push({ field: joinPath(path, 'http_filters'), rule: 'envoy.http_router_last', message: 'http_filters is empty; the router filter must be last' });
     hcm.httpFilters.forEach((f, i) => {
       const last = i === hcm.httpFilters.length - 1;
-      if (isRouter(f) && !last) out.push({ field: at(path, `http_filters[${i}]`), rule: 'envoy.http_router_last', message: `terminal filter ${f.name} must be the last HTTP filter` });
-      if (!isRouter(f) && last) out.push({ field: at(path, `http_filters[${i}]`), rule: 'envoy.http_router_last', message: `non-terminal filter ${f.name} is the last HTTP filter; the router must be last` });
+      if (isRouter(f) && !last) out.push({ field: joinPath(path, `http_filters[${i}]`), rule: 'envoy.http_router_last', message: `terminal filter ${f.name} must be the last HTTP filter` });
+      if (!isRouter(f) && last) out.push({ field: joinPath(path, `http_filters[${i}]`), rule: 'envoy.http_router_last', message: `non-terminal filter ${f.name} is the last HTTP filter; the router must be last` });
     });
   }
   return out;
@@ -115,7 +110,7 @@ function duplicateDomains(visits: ReadonlyMap<string, readonly WalkVisit[]>): Fi
     rc.virtualHosts.forEach((vh, i) => vh.domains.forEach((d, k) => {
       const key = d.toLowerCase();
       const j = seen.get(key);
-      if (j !== undefined) out.push({ field: at(path, `virtual_hosts[${i}].domains[${k}]`), rule: 'envoy.duplicate_domain', message: `domain ${JSON.stringify(d)} is also in virtual host ${j} (${rc.virtualHosts[j]!.name}) of route configuration ${rc.name}` });
+      if (j !== undefined) out.push({ field: joinPath(path, `virtual_hosts[${i}].domains[${k}]`), rule: 'envoy.duplicate_domain', message: `domain ${JSON.stringify(d)} is also in virtual host ${j} (${rc.virtualHosts[j]!.name}) of route configuration ${rc.name}` });
       else seen.set(key, i);
     }));
   }
@@ -128,7 +123,7 @@ function duplicateVirtualHostNames(visits: ReadonlyMap<string, readonly WalkVisi
     const seen = new Map<string, number>();
     rc.virtualHosts.forEach((vh, i) => {
       const j = seen.get(vh.name);
-      if (j !== undefined) out.push({ field: at(path, `virtual_hosts[${i}].name`), rule: 'envoy.duplicate_virtual_host_name', message: `virtual host name ${JSON.stringify(vh.name)} is also used by virtual host ${j}` });
+      if (j !== undefined) out.push({ field: joinPath(path, `virtual_hosts[${i}].name`), rule: 'envoy.duplicate_virtual_host_name', message: `virtual host name ${JSON.stringify(vh.name)} is also used by virtual host ${j}` });
       else seen.set(vh.name, i);
     });
   }
@@ -141,7 +136,7 @@ function weightedClusterTotals(visits: ReadonlyMap<string, readonly WalkVisit[]>
     if (ra.clusterSpecifier.case !== 'weightedClusters') continue;
     const wc = ra.clusterSpecifier.value;
     const sum = wc.clusters.reduce((s, c) => s + (c.weight ?? 0), 0);
-    const field = at(path, 'weighted_clusters');
+    const field = joinPath(path, 'weighted_clusters');
     if (sum === 0) out.push({ field, rule: 'envoy.weighted_clusters_total', message: 'the weights of weighted_clusters sum to 0' });
     else if (wc.totalWeight !== undefined && wc.totalWeight !== sum) out.push({ field, rule: 'envoy.weighted_clusters_total', message: `weights sum to ${sum} but total_weight is ${wc.totalWeight}` });
     if (sum > 4294967295) out.push({ field, rule: 'envoy.weighted_clusters_total', message: `weights sum to ${sum}, more than 2^32-1` });

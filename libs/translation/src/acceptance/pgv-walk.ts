@@ -58,8 +58,14 @@ export function validateEnvoyMessage(desc: DescMessage, msg: Message, options: O
   return walkMessage(desc, msg, options).problems;
 }
 
-function join(path: string, name: string): string {
+/** Appends a field name to a field path (`a.b` + `c` → `a.b.c`; the root path is empty). */
+export function joinPath(path: string, name: string): string {
   return path ? `${path}.${name}` : name;
+}
+
+/** The collected visits of one message type from a walk, typed as that message. */
+export function visitsOf<T>(visits: ReadonlyMap<string, readonly WalkVisit[]>, typeName: string): { message: T; path: string }[] {
+  return (visits.get(typeName) ?? []) as { message: T; path: string }[];
 }
 
 function report(ctx: Ctx, field: string, problems: readonly RuleProblem[]): void {
@@ -76,7 +82,7 @@ function walk(desc: DescMessage, msg: Message, path: string, ctx: Ctx): void {
   const m = msg as unknown as Record<string, unknown>;
   for (const oneof of desc.oneofs) {
     if (getOption(oneof, validate.required) && (m[oneof.localName] as { case: unknown }).case === undefined) {
-      report(ctx, join(path, oneof.name), [{ rule: 'oneof.required', message: `one of ${oneof.fields.map((f) => f.name).join(', ')} must be set` }]);
+      report(ctx, joinPath(path, oneof.name), [{ rule: 'oneof.required', message: `one of ${oneof.fields.map((f) => f.name).join(', ')} must be set` }]);
     }
   }
   const owner = typeof m['name'] === 'string' ? (m['name'] as string) : undefined;
@@ -90,7 +96,7 @@ function walk(desc: DescMessage, msg: Message, path: string, ctx: Ctx): void {
       value = m[field.localName];
     }
     const rules = hasOption(field, validate.rules) ? getOption(field, validate.rules) : undefined;
-    const fpath = join(path, field.name);
+    const fpath = joinPath(path, field.name);
     switch (field.fieldKind) {
       case 'scalar':
       case 'enum':

@@ -1,6 +1,6 @@
 import { hcmV3, tcpProxyV3, type clusterV3, type routeV3 } from '@minipilot/envoy-api';
 import { edsNameOf } from '../consistency.js';
-import type { WalkVisit } from './pgv-walk.js';
+import { joinPath, visitsOf, type WalkVisit } from './pgv-walk.js';
 import type { FieldProblem } from './types.js';
 
 /** The message types the reference checks read from a walk. */
@@ -9,14 +9,6 @@ export const REFERENCE_VISIT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 type Visits = ReadonlyMap<string, readonly WalkVisit[]>;
-
-function visitsOf<T>(visits: Visits, typeName: string): { message: T; path: string }[] {
-  return (visits.get(typeName) ?? []) as { message: T; path: string }[];
-}
-
-function at(path: string, name: string): string {
-  return path ? `${path}.${name}` : name;
-}
 
 /**
  * RDS names the HttpConnectionManagers in one listener fetch that are not among `routeNames`
@@ -27,7 +19,7 @@ export function missingRoutes(visits: Visits, routeNames: ReadonlySet<string>): 
   for (const { message: hcm, path } of visitsOf<hcmV3.HttpConnectionManager>(visits, hcmV3.HttpConnectionManagerSchema.typeName)) {
     if (hcm.routeSpecifier.case !== 'rds') continue;
     const name = hcm.routeSpecifier.value.routeConfigName;
-    if (!routeNames.has(name)) out.push({ field: at(path, 'rds.route_config_name'), rule: 'ref.rds', message: `route configuration ${JSON.stringify(name)} does not exist` });
+    if (!routeNames.has(name)) out.push({ field: joinPath(path, 'rds.route_config_name'), rule: 'ref.rds', message: `route configuration ${JSON.stringify(name)} does not exist` });
   }
   return out;
 }
@@ -52,13 +44,13 @@ export function missingClusters(visits: Visits, clusterNames: ReadonlySet<string
     if (name && !clusterNames.has(name)) out.push({ field, rule: 'ref.cluster', message: `cluster ${JSON.stringify(name)} does not exist` });
   };
   for (const { message: ra, path } of visitsOf<routeV3.RouteAction>(visits, 'envoy.config.route.v3.RouteAction')) {
-    if (ra.clusterSpecifier.case === 'cluster') want(at(path, 'cluster'), ra.clusterSpecifier.value);
-    if (ra.clusterSpecifier.case === 'weightedClusters') ra.clusterSpecifier.value.clusters.forEach((c, i) => want(at(path, `weighted_clusters.clusters[${i}].name`), c.name));
-    ra.requestMirrorPolicies.forEach((m, i) => want(at(path, `request_mirror_policies[${i}].cluster`), m.cluster));
+    if (ra.clusterSpecifier.case === 'cluster') want(joinPath(path, 'cluster'), ra.clusterSpecifier.value);
+    if (ra.clusterSpecifier.case === 'weightedClusters') ra.clusterSpecifier.value.clusters.forEach((c, i) => want(joinPath(path, `weighted_clusters.clusters[${i}].name`), c.name));
+    ra.requestMirrorPolicies.forEach((m, i) => want(joinPath(path, `request_mirror_policies[${i}].cluster`), m.cluster));
   }
   for (const { message: tp, path } of visitsOf<tcpProxyV3.TcpProxy>(visits, tcpProxyV3.TcpProxySchema.typeName)) {
-    if (tp.clusterSpecifier.case === 'cluster') want(at(path, 'cluster'), tp.clusterSpecifier.value);
-    if (tp.clusterSpecifier.case === 'weightedClusters') tp.clusterSpecifier.value.clusters.forEach((c, i) => want(at(path, `weighted_clusters.clusters[${i}].name`), c.name));
+    if (tp.clusterSpecifier.case === 'cluster') want(joinPath(path, 'cluster'), tp.clusterSpecifier.value);
+    if (tp.clusterSpecifier.case === 'weightedClusters') tp.clusterSpecifier.value.clusters.forEach((c, i) => want(joinPath(path, `weighted_clusters.clusters[${i}].name`), c.name));
   }
   return out;
 }

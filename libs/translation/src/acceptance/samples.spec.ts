@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { create } from '@bufbuild/protobuf';
+import { DurationSchema } from '@bufbuild/protobuf/wkt';
 import { createConfigSnapshot, loadYaml, type ConfigObject } from '@minipilot/config';
 import { buildPushContext, type PushContext } from '../model/push-context.js';
 import { generateResources } from '../generate.js';
@@ -48,5 +50,15 @@ describe('generated resources pass the Envoy acceptance check', () => {
       expect(checkConsistent(out.accepted)).toEqual([]);
       expect(out.accepted.listeners.length + out.accepted.clusters.length).toBeGreaterThan(0);
     });
+  });
+
+  it('still catches a defect planted in generated output (the check is not vacuous)', () => {
+    const res = generateResources(parseProxy(proxies[0]![1]), buildPushContext(createConfigSnapshot(load(labDir, labFiles))));
+    const victim = res.clusters.find((c) => c.name.startsWith('outbound|9080|v1|reviews'))!;
+    victim.connectTimeout = create(DurationSchema, {});
+    const out = checkEnvoyResources(res);
+    expect(out.violations.map(formatViolation)).toEqual([`Cluster ${JSON.stringify(victim.name)}: connect_timeout: duration.gt: value 0s must be greater than 0s`]);
+    expect(out.accepted.clusters).not.toContain(victim);
+    expect(out.warnings.map((w) => w.message)).toContain(`cluster ${JSON.stringify(victim.name)} does not exist`);
   });
 });
