@@ -18,6 +18,8 @@ export type { KubeSourceOptions, KubeSourceStatus, KubeConfigSource } from './ku
 export { loadKubeConfig, describeKubeConfig } from './kube/kube-config.js';
 export type { KubeConfigSpec } from './kube/kube-config.js';
 export type { BackoffOptions } from './kube/backoff.js';
+export { watchedResources } from './kube/watched-resources.js';
+export type { WatchedResource } from './kube/watched-resources.js';
 
 // Building blocks, for other sources (the Kubernetes source reuses the debouncer)
 export { createDebouncer } from './debouncer.js';
