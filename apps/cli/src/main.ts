@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { iptablesCommand } from './commands/iptables/index.js';
+import { validateCommand } from './commands/validate/index.js';
 
 /**
  * Builds the `minipilot` program. Each subcommand lives in its own file under ./commands and is
@@ -11,6 +12,7 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(iptablesCommand());
+  program.addCommand(validateCommand());
   return program;
 }
 

@@ -17,13 +17,22 @@ export interface LoadedConfig {
   readonly missing: readonly string[];
 }
 
+/** Options of {@link loadConfigFiles}. */
+export interface LoadConfigFilesOptions {
+  /**
+   * Run the cross-resource checks and withhold what fails them, as the server does (default true);
+   * false checks each resource on its own, as `istioctl validate` does.
+   */
+  readonly crossResourceChecks?: boolean;
+}
+
 /**
  * Reads config once, for the CLI's `-f PATH`: each path is a file (read whatever its extension) or a
  * directory (every `*.yaml`/`*.yml` below it, dot-dirs and node_modules skipped, in sorted order).
  * Files are named as given (`dir/sub/x.yaml`) in origins and problems. The rules are the file
  * source's, with nothing served before: invalid objects and files with syntax errors are skipped.
  */
-export function loadConfigFiles(paths: readonly string[]): LoadedConfig {
+export function loadConfigFiles(paths: readonly string[], options: LoadConfigFilesOptions = {}): LoadedConfig {
   const loaded: LoadedFile[] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
@@ -47,7 +56,7 @@ export function loadConfigFiles(paths: readonly string[]): LoadedConfig {
       else unreadable.push({ severity: 'error', message: `cannot read: ${(error as Error).message}`, origin: { file: p } });
     }
   }
-  const resolved = resolveServedObjects(loaded, new Map());
+  const resolved = resolveServedObjects(loaded, new Map(), options.crossResourceChecks ?? true);
   return {
     objects: [...resolved.objects.values()],
     problems: [...unreadable, ...resolved.problems],

@@ -1,4 +1,5 @@
 import { configKey, type ConfigObject, type ConfigProblem } from '@minipilot/config';
+import { withCrossResourceChecks } from './analyze-served.js';
 import type { LoadedFile } from './read-yaml-file.js';
 
 /** The objects to serve, by `configKey`, and every problem found deciding them. */
@@ -14,9 +15,11 @@ export interface ResolvedObjects {
  * - a file with a YAML syntax error (or unreadable) keeps serving exactly what it served before,
  *   since none of its documents can be trusted; a new broken file serves nothing;
  * - an object that is gone from its file (or whose file is gone) is no longer served;
- * - the same key defined twice: the first definition wins and the other is reported as a warning.
+ * - the same key defined twice: the first definition wins and the other is reported as a warning;
+ * - finally (unless `crossResourceChecks` is false), the cross-resource checks run over the result
+ *   and objects with an error there are withheld (see `withCrossResourceChecks`).
  */
-export function resolveServedObjects(files: readonly LoadedFile[], previous: ReadonlyMap<string, ConfigObject>): ResolvedObjects {
+export function resolveServedObjects(files: readonly LoadedFile[], previous: ReadonlyMap<string, ConfigObject>, crossResourceChecks = true): ResolvedObjects {
   const claims: ConfigObject[] = [];
   const problems: ConfigProblem[] = [];
   for (const { file, result } of files) {
@@ -47,7 +50,8 @@ export function resolveServedObjects(files: readonly LoadedFile[], previous: Rea
     }
   }
   const picked = pickFirstByKey(claims);
-  return { objects: picked.objects, problems: [...problems, ...picked.problems] };
+  const resolved = { objects: picked.objects, problems: [...problems, ...picked.problems] };
+  return crossResourceChecks ? withCrossResourceChecks(resolved) : resolved;
 }
 
 /**

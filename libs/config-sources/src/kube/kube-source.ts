@@ -1,5 +1,6 @@
 import type { ConfigObject } from '@minipilot/config';
 import type { ConfigSource, ConfigSourceUpdate } from '../config-source.js';
+import { withCrossResourceChecks } from '../analyze-served.js';
 import { createUpdate } from '../create-update.js';
 import { createDebouncer } from '../debouncer.js';
 import { diffObjects } from '../diff-objects.js';
@@ -108,7 +109,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
   }
 
   function publish(keys: ReadonlySet<string>): void {
-    const resolved = objects.resolve(keys);
+    const resolved = withCrossResourceChecks(objects.resolve(keys));
     const diff = diffObjects(served, resolved.objects);
     const before = reported;
     reported = reportNewProblems(logger, resolved.problems, before);

@@ -32,9 +32,8 @@ function compile(pattern: string): string | undefined {
     // A SyntaxError is RE2 rejecting the pattern; anything else is the WASM module running out of
     // memory on a huge program, which Envoy's program-size limit would reject as well.
     if (error instanceof SyntaxError) {
-      const prefix = `Invalid regular expression: /${pattern}/u: `;
-      const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-      return `error parsing regexp: ${detail}`;
+      // re2-wasm prefixes `Invalid regular expression: /SOURCE/u: ` (slashes in SOURCE escaped).
+      return `error parsing regexp: ${error.message.replace(/^Invalid regular expression: \/(?:\\.|[^\\/])*\/u: /s, '')}`;
     }
     return 'error parsing regexp: expression too large';
   } finally {

@@ -1,0 +1,1 @@
+export { validateCommand } from './validate-command.js';

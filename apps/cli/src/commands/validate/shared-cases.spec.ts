@@ -1,0 +1,154 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT, runCli } from '../../testing/run-cli';
+import type { ReportedProblem, ValidationReport } from './validation-report';
+
+/** Istio's validation cases, one resource per file, headed `# expect: ...` (read at run time). */
+const CASES_DIR = path.resolve(REPO_ROOT, '../shared/cases/validation');
+
+interface ValidationCase {
+  readonly file: string;
+  readonly path: string;
+  readonly valid: boolean;
+  /** For invalid cases: a substring of an error; for valid ones: of a warning, when the header gives one. */
+  readonly substring?: string;
+}
+
+function loadCases(): ValidationCase[] {
+  return fs.readdirSync(CASES_DIR).filter((f) => f.endsWith('.yaml')).sort().map((file) => {
+    const text = fs.readFileSync(path.join(CASES_DIR, file), 'utf8');
+    const expect = /^# expect: (valid|invalid)(?:: (.+))?$/m.exec(text);
+    if (!expect) throw new Error(`${file}: no '# expect:' header`);
+    const warning = /^# warning: (.+)$/m.exec(text);
+    const substring = expect[1] === 'invalid' ? expect[2] : warning?.[1];
+    return { file, path: path.join(CASES_DIR, file), valid: expect[1] === 'valid', ...(substring !== undefined ? { substring } : {}) };
+  });
+}
+
+/** Fails when the built CLI is missing or older than the validate sources (the tests run the real bin). */
+function assertBuilt(): void {
+  const dist = path.join(REPO_ROOT, 'apps/cli/dist/commands/validate/validate-command.js');
+  if (!fs.existsSync(dist)) throw new Error(`${dist} is missing: build first (npx nx run @minipilot/cli:build)`);
+  const built = fs.statSync(dist).mtimeMs;
+  const stale = fs.readdirSync(__dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts') && fs.statSync(path.join(__dirname, f)).mtimeMs > built);
+  if (stale.length) throw new Error(`apps/cli/dist is older than ${stale.join(', ')}: rebuild (npx nx run @minipilot/cli:build)`);
+}
+
+const cases = loadCases();
+let report: ValidationReport;
+let byFile: Map<string, ReportedProblem[]>;
+
+beforeAll(() => {
+  assertBuilt();
+  // One process for all cases (starting the CLI 110 times is slow); each resource is checked on its own
+  // (--no-analysis, as `istioctl validate`), and every case's problems are judged separately below.
+  const r = runCli(['validate', '--no-analysis', '-o', 'json', ...cases.flatMap((c) => ['-f', c.path])]);
+  expect(r.stderr).toBe('');
+  report = JSON.parse(r.stdout) as ValidationReport;
+  byFile = new Map(cases.map((c) => [c.path, report.problems.filter((p) => p.file === c.path)]));
+});
+
+describe('minipilot validate on the shared Istio validation cases', () => {
+  it('has the cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(110);
+  });
+
+  it('exits 1 for the batch (it holds invalid resources) and counts every case', () => {
+    expect(report.exitCode).toBe(1);
+    expect(report.summary.resources).toBe(cases.length);
+    expect(report.summary.invalid).toBe(cases.filter((c) => !c.valid).length);
+  });
+
+  for (const c of cases) {
+    it(`${c.file}: ${c.valid ? 'valid' : 'invalid'}${c.substring ? `: ${c.substring}` : ''}`, () => {
+      const problems = byFile.get(c.path)!;
+      const errors = problems.filter((p) => p.severity === 'error').map((p) => p.text);
+      if (c.valid) {
+        expect(errors).toEqual([]);
+        if (c.substring) expect(problems.filter((p) => p.severity === 'warning').map((p) => p.text)).toContainEqual(expect.stringContaining(c.substring));
+      } else {
+        expect(errors).toContainEqual(expect.stringContaining(c.substring!));
+      }
+    });
+  }
+});
+
+describe('minipilot validate exit codes and output', () => {
+  const pick = (pred: (c: ValidationCase) => boolean): ValidationCase => cases.find(pred)!;
+
+  it('exits 1 and prints the error line and a summary for an invalid resource', () => {
+    const c = pick((x) => x.file.startsWith('005-'));
+    const r = runCli(['validate', '-f', c.path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      `Error [Gateway default/partial-wildcard-host] ${c.path}:1: spec.servers[0].hosts[0]: partial wildcard "*bar.com" not allowed\n`
+      + 'Summary: 1 resource checked, 1 invalid, 0 valid (1 error, 0 warnings)\n',
+    );
+  });
+
+  it('exits 0 for a resource with warnings only, and prints them', () => {
+    const c = pick((x) => x.file.startsWith('035-'));
+    const r = runCli(['validate', '-f', c.path]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Warning [Gateway default/valid-invalid-cipher-suite] ${c.path}:1: spec.servers[0].tls.cipherSuites: ignoring invalid cipher suites: [not-a-cipher-suite]`);
+    expect(r.stdout).toContain('Summary: 1 resource checked, all valid (0 errors, 1 warning)');
+  });
+
+  describe('with scratch files', () => {
+    let dir: string;
+    beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minipilot-validate-')); });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, text: string): string => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+
+    it('exits 2 for a missing file and for a YAML syntax error, naming line and column', () => {
+      const missing = runCli(['validate', '-f', path.join(dir, 'nope.yaml')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stdout).toContain(`Error ${path.join(dir, 'nope.yaml')}: no such file or directory`);
+      const broken = write('broken.yaml', 'apiVersion: networking.istio.io/v1\nkind: [Gateway\n');
+      const r = runCli(['validate', '-f', broken, '-o', 'json']);
+      expect(r.code).toBe(2);
+      const json = JSON.parse(r.stdout) as ValidationReport;
+      expect(json.exitCode).toBe(2);
+      expect(json.summary.unreadable).toEqual([broken]);
+      expect(json.problems[0]!.message).toMatch(/^YAML syntax error: line \d+, column \d+: /);
+    });
+
+    it('reads directories, reports every problem of a resource at once, and runs the cross-resource checks', () => {
+      write('a.yaml', `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: default}
+spec:
+  hosts: [reviews]
+  gateways: [missing-gw]
+  http:
+  - match: [{uri: {regex: "(?!x)"}, headers: {"": {exact: a}}}]
+    timeout: 500us
+    route: [{destination: {host: reviews, subset: v1}}]
+`);
+      write('b.yml', `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ratings, namespace: default}
+spec:
+  hosts: [ratings]
+  gateways: [missing-gw]
+  http:
+  - route: [{destination: {host: ratings, subset: v1}}]
+`);
+      const r = runCli(['validate', '-f', dir]);
+      expect(r.code).toBe(1);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(lines.filter((l) => l.startsWith('Error [VirtualService default/reviews]'))).toEqual([
+        expect.stringContaining('header name cannot be empty'),
+        expect.stringContaining('"uri": error parsing regexp: invalid perl operator: (?!'),
+        expect.stringContaining('spec.http[0].timeout: duration must be greater than 1ms'),
+      ]);
+      expect(lines).toContain(`Warning [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.gateways[0]: Referenced gateway not found: "default/missing-gw"`);
+      expect(lines).toContain(`Warning [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "ratings.default.svc.cluster.local+v1"`);
+      expect(lines[lines.length - 1]).toBe('Summary: 2 resources checked, 1 invalid, 1 valid (3 errors, 2 warnings)');
+    });
+  });
+});
