@@ -33,7 +33,7 @@ describe.each([false, true])('embedded lab over ADS (delta=%s)', (delta) => {
     const clusters = cds.resources.map((r) => fromBinary(clusterV3.ClusterSchema, r.value));
     expect(clusters.map((c) => c.name)).toContain('outbound|9080|v1|reviews.default.svc.cluster.local');
     const edsNames = clusters.map(edsNameOf).filter((n): n is string => n !== undefined);
-    expect(edsNames.length).toBe(clusters.length);
+    expect(edsNames.length).toBeGreaterThan(10);
 
     const eds = await client.requestResponseAck(TypeUrl.ClusterLoadAssignment, edsNames);
     expect(eds.resources.map((r) => r.name).sort()).toEqual([...edsNames].sort());

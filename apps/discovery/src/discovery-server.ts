@@ -71,6 +71,11 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   push = build(current);
   snapshots = createProxySnapshots(push, {
     onGenerated: (proxy, ms) => log.debug({ scope: 'ads', proxy: proxy.id, ms: Math.round(ms) }, 'generated config'),
+    onWithheld: (proxy, a) => {
+      metrics.withheld(a.violations.length);
+      for (const v of a.violations) log.error({ scope: 'ads', proxy: proxy.id, type: v.typeUrl, resource: v.resourceName, field: v.field, rule: v.rule }, `withheld a resource Envoy would reject: ${v.message}`);
+      if (a.keptLastGood.length > 0) log.warn({ scope: 'ads', proxy: proxy.id, resources: a.keptLastGood }, 'serving the last good version instead');
+    },
     ...(o.faultInjection ? { transform: o.faultInjection } : {}),
   });
   source.onUpdate((update) => {

@@ -8,6 +8,7 @@ export interface DiscoveryMetrics {
   onXdsEvent(e: XdsEvent): void;
   observePushContext(seconds: number, services: number, virtualServices: number, invalidConfigs: number): void;
   inboundUpdate(type: 'config'): void;
+  withheld(count: number): void;
 }
 
 const shortType = (url: string): string => typeShortName[url as TypeUrl] ?? 'other';
@@ -24,6 +25,7 @@ export function createDiscoveryMetrics(): DiscoveryMetrics {
   const services = new Gauge({ name: 'pilot_services', help: 'Total services known to pilot.', registers: [registry] });
   const vss = new Gauge({ name: 'pilot_virt_services', help: 'Total virtual services known to pilot.', registers: [registry] });
   const invalid = new Gauge({ name: 'minipilot_invalid_configs', help: 'Config objects withheld because they are invalid.', registers: [registry] });
+  const withheld = new Counter({ name: 'minipilot_withheld_resources', help: 'Generated resources withheld because Envoy would reject them (a translation bug).', registers: [registry] });
   const inbound = new Counter({ name: 'pilot_inbound_updates', help: 'Total number of updates received by pilot.', labelNames: ['type'], registers: [registry] });
   return {
     registry,
@@ -35,5 +37,6 @@ export function createDiscoveryMetrics(): DiscoveryMetrics {
     },
     observePushContext(seconds, svc, vs, bad) { init.observe(seconds); services.set(svc); vss.set(vs); invalid.set(bad); },
     inboundUpdate(type) { inbound.inc({ type }); },
+    withheld(count) { withheld.inc(count); },
   };
 }

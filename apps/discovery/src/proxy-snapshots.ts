@@ -2,6 +2,7 @@ import type { coreV3 } from '@minipilot/envoy-api';
 import type { SnapshotSource, XdsSnapshot } from '@minipilot/xds-server';
 import { parseProxy, proxyViewKey, generateResources, type Proxy, type PushContext, type EnvoyResources } from '@minipilot/translation';
 import { encodeSnapshot } from './encode.js';
+import { acceptResources, type Accepted } from './accept.js';
 
 interface View {
   readonly proxy: Proxy;
@@ -9,6 +10,7 @@ interface View {
   push?: PushContext;
   resources?: EnvoyResources;
   snapshot?: XdsSnapshot;
+  lastOutcome?: string;
 }
 
 /** The snapshot source the xDS server reads, plus what the debug endpoints need. */
@@ -28,7 +30,12 @@ export interface ProxySnapshots extends SnapshotSource {
  */
 export function createProxySnapshots(
   initial: PushContext,
-  hooks: { onGenerated?: (proxy: Proxy, ms: number) => void; transform?: (proxy: Proxy, res: EnvoyResources) => EnvoyResources } = {},
+  hooks: {
+    onGenerated?: (proxy: Proxy, ms: number) => void;
+    /** Called when the acceptance check withheld resources of a view (each distinct outcome once). */
+    onWithheld?: (proxy: Proxy, accepted: Accepted) => void;
+    transform?: (proxy: Proxy, res: EnvoyResources) => EnvoyResources;
+  } = {},
 ): ProxySnapshots {
   let push = initial;
   const views = new Map<string, View>();
@@ -38,7 +45,13 @@ export function createProxySnapshots(
     if (view.push !== push || !view.snapshot) {
       const start = performance.now();
       const generated = generateResources(view.proxy, push);
-      view.resources = hooks.transform ? hooks.transform(view.proxy, generated) : generated;
+      const accepted = acceptResources(view.proxy, generated, view.resources);
+      view.resources = hooks.transform ? hooks.transform(view.proxy, accepted.resources) : accepted.resources;
+      const outcome = accepted.violations.map((v) => `${v.typeUrl} ${v.resourceName} ${v.field} ${v.message}`).join('\n');
+      if (outcome !== (view.lastOutcome ?? '')) {
+        view.lastOutcome = outcome;
+        if (accepted.violations.length > 0) hooks.onWithheld?.(view.proxy, accepted);
+      }
       view.snapshot = encodeSnapshot(view.resources);
       view.push = push;
       hooks.onGenerated?.(view.proxy, performance.now() - start);
