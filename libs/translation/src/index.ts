@@ -39,6 +39,20 @@ export { ENVOY_SEMANTIC_CHECKS } from './acceptance/envoy-semantics.js';
 export type { EnvoySemanticCheck } from './acceptance/envoy-semantics.js';
 export type { AcceptanceResult, AcceptanceViolation, AcceptanceOptions, WithheldResource, FieldProblem } from './acceptance/types.js';
 
+// VirtualService routes: HTTP routes for a virtual host, TCP/TLS filter chains, istiod's defaults
+export { buildHttpRoutes, routeOperation, FAULT_FILTER, CORS_FILTER } from './routes/http-route.js';
+export type { HttpRouteTarget } from './routes/http-route.js';
+export { defaultRoute, defaultRetryPolicy } from './routes/default-route.js';
+export type { DefaultRouteOptions } from './routes/default-route.js';
+export { translateRouteMatch, isCatchAllRoute, sortVirtualHostRoutes } from './routes/route-match.js';
+export { destinationCluster } from './routes/route-destination.js';
+export { hashPolicyForService, hashPolicyForDestination, consistentHashToHashPolicy } from './routes/hash-policy.js';
+export { buildTcpFilterChains } from './routes/tcp-route.js';
+export { buildTlsFilterChains } from './routes/tls-route.js';
+export type { L4RouteTarget } from './routes/l4-route.js';
+export { tcpProxyFilter } from './builders/tcp-proxy.js';
+export type { WeightedTcpCluster } from './builders/tcp-proxy.js';
+
 // Clusters (CDS) and endpoints (EDS) with istiod's names, types and DestinationRule policy
 export { buildClusters, outboundClusterRefs, visibleServices, effectivePolicy, portLevelPolicy } from './generators/clusters.js';
 export type { ClusterWarn, OutboundClusterRef, OutboundDiscovery } from './generators/clusters.js';

@@ -60,14 +60,13 @@ describe('buildHttpRoutes: match translation', () => {
     { name: 'uri regex → safe_regex', match: `{uri: {regex: '/b[a-z]+'}}`, expected: { safeRegex: { regex: '/b[a-z]+' }, caseSensitive: true } },
     { name: 'ignoreUriCase → case_sensitive false', match: `{uri: {prefix: /A}, ignoreUriCase: true}`, expected: { prefix: '/A', caseSensitive: false } },
     {
-      name: 'headers sorted by name; prefix, regex, empty and regex * (present)',
-      match: `{headers: {zeta: {prefix: v}, alpha: {regex: 'a.*'}, empty: {}, star: {regex: '*'}}}`,
+      name: 'headers sorted by name; prefix, regex, empty (present)',
+      match: `{headers: {zeta: {prefix: v}, alpha: {regex: 'a.*'}, empty: {}}}`,
       expected: {
         prefix: '/', caseSensitive: true,
         headers: [
           { name: 'alpha', stringMatch: { safeRegex: { regex: 'a.*' } } },
           { name: 'empty', presentMatch: true },
-          { name: 'star', presentMatch: true },
           { name: 'zeta', stringMatch: { prefix: 'v' } },
         ],
       },
@@ -167,9 +166,10 @@ describe('buildHttpRoutes: static predicates and catch-all', () => {
   });
 
   it('skips JWT-claim matches it cannot express, and says so', () => {
-    const w = routeWorld([...bookinfo, reviewsVs(`[{match: [{headers: {'@request.auth.claims.group': {exact: admin}}}], ${dest('v2')}}, {${dest('v1')}}]`)]);
+    const vs = reviewsVs(`[{match: [{headers: {'@request.auth.claims.group': {exact: admin}}}], ${dest('v2')}}, {${dest('v1')}}]`, '  gateways: [bookinfo-gateway]\n');
+    const w = routeWorld([...bookinfo, vs]);
     const problems: string[] = [];
-    const out = buildHttpRoutes({ push: w.push, proxy: sidecarProxy(), vs: w.vs('reviews'), gateway: 'mesh', port: 9080, grpc: false, onProblem: (p) => problems.push(p) });
+    const out = buildHttpRoutes({ push: w.push, proxy: sidecarProxy(), vs: w.vs('reviews'), gateway: 'default/bookinfo-gateway', port: 80, grpc: false, onProblem: (p) => problems.push(p) });
     expect(subsets(routesJson(out) as any[])).toEqual(['v1']);
     expect(problems).toEqual([expect.stringContaining('VirtualService default/reviews http[0].match.headers: @request.auth.claims')]);
   });

@@ -40,8 +40,9 @@ export function destinationCluster(host: string, subset: string, port: number | 
  * gRPC), rewrites and host rewrite (`authority` from the route's header operations, overridden by
  * `rewrite.authority`), mirrors, one cluster (its header operations appended to the route's) or
  * weighted clusters (weight-0 entries dropped, header operations on each entry, total_weight only
- * for gRPC clients), consistent-hash policies and the retry policy. Returns false, leaving `out`
- * unchanged, when no destination is left.
+ * for gRPC clients), consistent-hash policies and the retry policy (for gRPC clients only an
+ * explicit one, without host predicates). Returns false, leaving `out` unchanged, when no
+ * destination is left.
  */
 export function applyRouteDestination(out: routeV3.Route, http: HTTPRoute, t: RouteDestinationContext, authority: string, onProblem: ProblemSink): boolean {
   const dests = http.route ?? [];
@@ -88,7 +89,10 @@ export function applyRouteDestination(out: routeV3.Route, http: HTTPRoute, t: Ro
       }),
     };
   }
-  const retry = convertRetryPolicy(http.retries, consistentHash, onProblem);
+  // Proxyless gRPC clients get only the retries the VirtualService asks for, without Envoy's
+  // host-selection predicate (gRPC ignores it); istiod would also send them its default policy.
+  const retry = t.grpc && !http.retries ? undefined : convertRetryPolicy(http.retries, consistentHash, onProblem);
+  if (retry && t.grpc) retry.retryHostPredicate = [];
   if (retry) action.retryPolicy = retry;
   out.action = { case: 'route', value: action };
   return true;

@@ -28,30 +28,30 @@ function sidecarChains(t: L4RouteTarget): listenerV3.FilterChain[] {
     const tcps = vs.config.spec.tcp ?? [];
     for (let i = 0; i < tcps.length; i++) {
       const tcp = tcps[i]!;
-      const filter = () => routeDestinationsFilter(tcp.route ?? [], vs, t);
-      if (!tcp.match || tcp.match.length === 0) {
-        const f = filter();
-        if (f) out.push(filterChain({ filter: f, cidrs: serviceCidrs, vs }));
+      const add = (cidrs: readonly string[], withMetadata: boolean): void => {
+        const filter = routeDestinationsFilter(tcp.route ?? [], vs, t);
+        if (filter) out.push(filterChain({ filter, cidrs, ...(withMetadata ? { vs } : {}) }));
         else reportL4(t, vs, `tcp[${i}].route`, 'no destination with a weight above 0; chain skipped');
-        defaultAdded = true;
-        break outer;
-      }
+      };
+      // An entry without matches, or an applicable match without subnets, is the catch-all.
+      const matches = tcp.match ?? [];
+      const applicable = matches.filter((m) => l4MatchApplies(m, t, ns));
       const subnets: string[] = [];
-      for (const m of tcp.match) {
-        if (!l4MatchApplies(m, t, ns)) continue;
+      let catchAll = matches.length === 0;
+      for (const m of applicable) {
         if (!m.destinationSubnets || m.destinationSubnets.length === 0) {
-          const f = filter();
-          if (f) out.push(filterChain({ filter: f, cidrs: serviceCidrs, vs }));
-          else reportL4(t, vs, `tcp[${i}].route`, 'no destination with a weight above 0; chain skipped');
-          defaultAdded = true;
-          break outer;
+          catchAll = true;
+          break;
         }
         subnets.push(...m.destinationSubnets);
       }
+      if (catchAll) {
+        add(serviceCidrs, true);
+        defaultAdded = true;
+        break outer;
+      }
       if (subnets.length > 0) {
-        const f = filter();
-        if (f) out.push(filterChain({ filter: f, cidrs: subnets }));
-        else reportL4(t, vs, `tcp[${i}].route`, 'no destination with a weight above 0; chain skipped');
+        add(subnets, false);
         // A chain with exactly the service's CIDRs already takes the default chain's place.
         if (sameSet(subnets, serviceCidrs)) defaultAdded = true;
       }
