@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildMesh } from './fixtures/mesh.js';
+import { measureColdTranslation } from './measure/cold-translation.js';
+import { measureEncodeVsWarm } from './measure/encode-vs-warm.js';
+import { measureSharing } from './load/sharing.js';
+import { runLoopback, type LoopbackResult } from './load/loopback.js';
+import { collectGarbage } from './measure/heap.js';
+import { benchSettings, isQuick } from './settings.js';
+import { renderTable } from './report/table.js';
+import { coldTables, encodeTable, sharingTable, loopbackTables } from './report/tables.js';
+
+/** Where the JSON report goes: apps/bench/results/latest.json (git-ignored). */
+const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
+
+async function main(): Promise<void> {
+  const settings = benchSettings(isQuick(process.argv.slice(2), process.env));
+  const started = Date.now();
+  const print = (text: string): void => void process.stdout.write(`${text}\n`);
+  const loadAvg = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
+  const loadAtStart = loadAvg();
+  print(`minipilot bench${settings.quick ? ' (quick)' : ''}: node ${process.version}, ${os.cpus().length} cpus, load average ${loadAtStart.join(' ')}, gc ${collectGarbage() ? 'exposed' : 'NOT exposed (heap numbers omitted)'}`);
+
+  const mesh100 = buildMesh(100);
+  const meshes = settings.translationMeshes.map((n) => (n === 100 ? mesh100 : buildMesh(n)));
+  const cold = meshes.map((m) => measureColdTranslation(m, m.size >= 1000 ? settings.large : settings.small));
+  for (const t of coldTables(cold)) print(renderTable(t));
+  const largest = meshes[meshes.length - 1]!;
+  const encode = measureEncodeVsWarm(largest, largest.size >= 1000 ? settings.large : settings.small, cold[cold.length - 1]!.totalMs.median);
+  print(renderTable(encodeTable(encode)));
+
+  const sharing = [
+    await measureSharing(mesh100, 'sidecar', settings.sharingProxies, settings.sharingTimeoutMs),
+    await measureSharing(mesh100, 'router', settings.sharingProxies, settings.sharingTimeoutMs),
+  ];
+  print(renderTable(sharingTable(sharing)));
+
+  const runs = [
+    ...settings.clientCounts.flatMap((clients) => [false, true].map((delta) => ({ clients, delta, sharedIp: true }))),
+    { clients: settings.distinctIpClients, delta: true, sharedIp: false },
+  ];
+  const loopback: LoopbackResult[] = [];
+  for (const run of runs) {
+    collectGarbage();
+    loopback.push(await runLoopback(mesh100, { ...run, connectTimeoutMs: settings.connectTimeoutMs, changeTimeoutMs: settings.changeTimeoutMs }));
+  }
+  for (const t of loopbackTables(loopback)) print(renderTable(t));
+
+  const report = {
+    date: new Date().toISOString(),
+    quick: settings.quick,
+    host: {
+      node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', totalMemMiB: Math.round(os.totalmem() / 1048576),
+      loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAvg(),
+    },
+    durationS: Math.round((Date.now() - started) / 1000),
+    g1ColdTranslation: cold,
+    g2EncodeVsWarm: encode,
+    sharing,
+    loopback,
+  };
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const out = path.join(RESULTS_DIR, 'latest.json');
+  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  print(`\nwrote ${path.relative(process.cwd(), out)} (${report.durationS} s)`);
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import type { ColdTranslationResult } from '../measure/cold-translation.js';
+import type { EncodeVsWarmResult } from '../measure/encode-vs-warm.js';
+import type { SharingGroup } from '../load/sharing.js';
+import type { LoopbackResult } from '../load/loopback.js';
+import type { Summary } from '../measure/stats.js';
+import type { Table } from './table.js';
+
+const kib = (b: number | undefined): number | undefined => (b === undefined ? undefined : Math.round(b / 1024));
+const row = (name: string, s: Summary): (string | number)[] => [name, s.median, s.p99, s.n];
+
+/** G1 tables: phase timings and sizes per mesh. */
+export function coldTables(results: readonly ColdTranslationResult[]): Table[] {
+  return results.flatMap((r) => [
+    {
+      title: `G1 cold translation, mesh-${r.mesh}, one sidecar (ms; heap growth per op in KiB)`,
+      head: ['phase', 'median', 'p99', 'n', 'heap KiB/op'],
+      rows: [
+        [...row('push context', r.pushContextMs), kib(r.heapGrowthBytes.pushContext) ?? '-'],
+        [...row('generate', r.generateMs), kib(r.heapGrowthBytes.generate) ?? '-'],
+        [...row('encode (snapshot)', r.encodeMs), kib(r.heapGrowthBytes.encode) ?? '-'],
+        [...row('total', r.totalMs), '-'],
+      ],
+    },
+    { title: `G1 sizes, mesh-${r.mesh}`, head: ['type', 'resources/msg', 'kB/msg'], rows: r.sizes.map((s) => [s.type, s.resources, s.kB]) },
+  ]);
+}
+
+/** G2 table: encode-only, write-only, warm path and the ratios. */
+export function encodeTable(r: EncodeVsWarmResult): Table {
+  return {
+    title: `G2 push cost vs serialization, mesh-${r.mesh} (ms); cold/toBinary ${r.ratios.coldOverToBinary}x (goal <= 2), warm/cold ${r.ratios.warmOverCold}x, warm/write-only ${r.ratios.warmOverWriteOnly}x (goal <= 1.2)`,
+    head: ['timer', 'median', 'p99', 'n'],
+    rows: [
+      row('toBinary only', r.toBinaryOnlyMs),
+      row('encodeSnapshot', r.encodeSnapshotMs),
+      row('write only (4 responses)', r.writeOnlyMs),
+      row('config snapshot (source)', r.configSnapshotMs),
+      row('warm: 1 VS -> push+gen+enc', r.warmMs),
+    ],
+  };
+}
+
+/** Sharing table. */
+export function sharingTable(groups: readonly SharingGroup[]): Table {
+  return {
+    title: 'Sharing: identical proxies (same namespace and labels) on the real server',
+    head: ['proxies', 'count', 'views', 'generations', 'gen/view', 'gen ms med', 'connect ms'],
+    rows: groups.map((g) => [g.proxyType, g.proxies, g.views, g.generations, g.generationsPerView, g.generationMedianMs, g.connectMs]),
+  };
+}
+
+/** Loopback tables: storm and memory, then the push. */
+export function loopbackTables(results: readonly LoopbackResult[]): Table[] {
+  const name = (r: LoopbackResult): string => `${r.mode} x${r.clients}${r.sharedIp ? '' : ' distinct-ip'}`;
+  return [
+    {
+      title: `G6/G4 connection storm on mesh-${results[0]?.mesh ?? '?'} (ms, MiB, KiB)`,
+      head: ['run', 'storm', 'ready med', 'ready p99', 'failed', 'rss before', 'rss after', 'KiB/client', 'views', 'gens', 'loop p99'],
+      rows: results.map((r) => [name(r), r.stormMs, r.readyMs.median, r.readyMs.p99, r.failedClients, r.rss.beforeMiB, r.rss.afterMiB, r.rss.perClientKiB, r.views, r.generations.connect, r.eventLoopDelayMs.p99]),
+    },
+    {
+      title: 'G3 one VirtualService change -> RouteConfiguration received (ms; bytes per client)',
+      head: ['run', 'server ms', 'lat med', 'lat p99', 'updated', 'gens', 'gen ms med', 'B/client med', 'B/client p99', 'bytes by type'],
+      rows: results.map((r) => [
+        name(r), r.change.serverMs, r.change.latencyMs.median, r.change.latencyMs.p99, `${r.change.clientsUpdated}/${r.clients}`, r.generations.change, r.generationMs.median,
+        r.change.bytesPerClient.median, r.change.bytesPerClient.p99, Object.entries(r.change.bytesByType).map(([t, b]) => `${t}=${b}`).join(' '),
+      ]),
+    },
+  ];
+}
