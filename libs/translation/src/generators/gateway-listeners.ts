@@ -1,11 +1,11 @@
 import { create } from '@bufbuild/protobuf';
-import { hcmV3, tlsV3, coreV3, type listenerV3 } from '@minipilot/envoy-api';
+import { hcmV3, tlsV3, coreV3, listenerV3 } from '@minipilot/envoy-api';
 import type { ServerTLSSettings } from '@minipilot/config';
 import { listener, filterChain, listenerFilter } from '../builders/listener.js';
-import { tcpProxyFilter } from '../builders/tcp-proxy.js';
 import { adsConfigSource, typed } from '../builders/common.js';
-import { clusterName, BLACKHOLE_CLUSTER } from '../names.js';
-import { resolveHost } from '../model/host.js';
+import { hostMatches } from '../model/host.js';
+import { buildTcpFilterChains } from '../routes/tcp-route.js';
+import { buildTlsFilterChains } from '../routes/tls-route.js';
 import { gatewayServers, isHttpServer, gatewayRouteName, serverHostsFor, type GatewayServer } from './gateway-servers.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import type { PushContext } from '../model/push-context.js';
@@ -28,6 +28,7 @@ export function buildGatewayListeners(proxy: Proxy, push: PushContext): listener
   for (const [name, servers] of byListener) {
     const chains: listenerV3.FilterChain[] = [];
     const seenRoutes = new Set<string>();
+    const usedSniHosts = new Set<string>();
     for (const s of servers) {
       if (isHttpServer(s)) {
         const rds = gatewayRouteName(s);
@@ -37,7 +38,7 @@ export function buildGatewayListeners(proxy: Proxy, push: PushContext): listener
         const hosts = (s.server.hosts ?? []).map((h) => h.slice(h.indexOf('/') + 1)).filter((h) => h !== '*').sort();
         chains.push(filterChain(tls ? rds : '', tls && hosts.length > 0 ? { serverNames: hosts } : undefined, [gatewayHttpFilter(proxy, s, rds)], tls ? { transportSocket: tls } : {}));
       } else {
-        chains.push(...l4Chains(push, s));
+        chains.push(...l4Chains(push, proxy, s, usedSniHosts));
       }
     }
     if (chains.length === 0) continue;
@@ -81,41 +82,16 @@ function downstreamTls(tls: ServerTLSSettings | undefined): coreV3.TransportSock
 }
 
 /** TCP and TLS-passthrough chains of one server, from the VirtualServices bound to its Gateway. */
-function l4Chains(push: PushContext, s: GatewayServer): listenerV3.FilterChain[] {
-  const chains: listenerV3.FilterChain[] = [];
-  const seenSni = new Set<string>();
-  const passthrough = s.server.tls?.mode === 'PASSTHROUGH';
-  for (const vs of push.virtualServices) {
-    if (!vs.gateways.includes(s.gatewayName)) continue;
-    const ns = vs.config.metadata.namespace;
-    if (serverHostsFor(s, ns).length === 0) continue;
-    if (passthrough) {
-      for (const tlsRoute of vs.config.spec.tls ?? []) {
-        for (const m of tlsRoute.match ?? []) {
-          if (m.port !== undefined && m.port !== s.serverPort) continue;
-          if (m.gateways && m.gateways.length > 0 && !m.gateways.some((g) => (g.includes('/') ? g : `${ns}/${g}`) === s.gatewayName)) continue;
-          const sni = [...(m.sniHosts ?? [])].sort().filter((h) => !seenSni.has(h));
-          if (sni.length === 0) continue;
-          sni.forEach((h) => seenSni.add(h));
-          chains.push(filterChain('', { serverNames: sni }, [tcpProxyFilter(l4Target(push, ns, tlsRoute.route ?? [], s, vs.config.metadata.name))]));
-        }
-      }
-    } else if (s.protocol === 'TCP' || s.protocol === 'TLS' || s.protocol === 'MONGO') {
-      const tcp = (vs.config.spec.tcp ?? []).find((r) => !r.match || r.match.some((m) => m.port === undefined || m.port === s.serverPort));
-      if (tcp && chains.length === 0) chains.push(filterChain('', undefined, [tcpProxyFilter(l4Target(push, ns, tcp.route ?? [], s, vs.config.metadata.name))]));
-    }
+function l4Chains(push: PushContext, proxy: Proxy, s: GatewayServer, usedSniHosts: Set<string>): listenerV3.FilterChain[] {
+  const virtualServices = push.virtualServices.filter((vs) => vs.gateways.includes(s.gatewayName)
+    && push.visibleTo(vs.exportTo, vs.config.metadata.namespace, s.gateway.metadata.namespace)
+    && serverHostsFor(s, vs.config.metadata.namespace).some((sh) => vs.hosts.some((h) => hostMatches(sh, h) || hostMatches(h, sh))));
+  const target = { push, proxy, virtualServices, gateway: s.gatewayName, port: s.serverPort, usedSniHosts };
+  if (s.server.tls?.mode === 'PASSTHROUGH') return buildTlsFilterChains(target);
+  if (['TCP', 'TLS', 'MONGO', 'MYSQL', 'REDIS'].includes(s.protocol)) {
+    const tls = s.protocol === 'TLS' ? downstreamTls(s.server.tls) : undefined;
+    const hosts = (s.server.hosts ?? []).map((h) => h.slice(h.indexOf('/') + 1)).filter((h) => h !== '*').sort();
+    return buildTcpFilterChains(target).map((c) => (tls ? Object.assign(c, { transportSocket: tls, ...(hosts.length > 0 ? { filterChainMatch: create(listenerV3.FilterChainMatchSchema, { serverNames: hosts }) } : {}) }) : c));
   }
-  return chains;
-}
-
-function l4Target(push: PushContext, ns: string, route: readonly { destination: { host: string; subset?: string | undefined; port?: { number?: number | undefined } | undefined }; weight?: number | undefined }[], s: GatewayServer, vsName: string): string | { statPrefix: string; clusters: { name: string; weight: number }[] } {
-  const clusters = route.map((d) => {
-    const host = resolveHost(d.destination.host, ns);
-    const svc = push.serviceByHostname(host);
-    const port = d.destination.port?.number ?? (svc && svc.ports.length === 1 ? svc.ports[0]!.port : s.serverPort);
-    return { name: clusterName('outbound', port, d.destination.subset ?? '', host), weight: d.weight ?? 0 };
-  }).filter((c, _i, all) => all.length === 1 || c.weight > 0);
-  if (clusters.length === 0) return BLACKHOLE_CLUSTER;
-  if (clusters.length === 1) return clusters[0]!.name;
-  return { statPrefix: `${vsName}.${ns}`, clusters };
+  return [];
 }

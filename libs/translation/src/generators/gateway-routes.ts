@@ -1,6 +1,7 @@
 import { routeV3 } from '@minipilot/envoy-api';
 import { routeConfiguration, virtualHost } from '../builders/route.js';
 import { buildHttpRoutes } from '../routes/http-route.js';
+import { sortVirtualHostRoutes } from '../routes/route-match.js';
 import { hostMatches } from '../model/host.js';
 import { gatewayServers, isHttpServer, gatewayRouteName, serverHostsFor, type GatewayServer } from './gateway-servers.js';
 import type { PushContext } from '../model/push-context.js';
@@ -27,7 +28,7 @@ export function buildGatewayRoutes(proxy: Proxy, push: PushContext): routeV3.Rou
   }
   const out: routeV3.RouteConfiguration[] = [];
   for (const [name, servers] of byName) {
-    const hosts = new Map<string, { vh: routeV3.VirtualHost; catchAll: routeV3.Route[] }>();
+    const hosts = new Map<string, { vh: routeV3.VirtualHost }>();
     for (const s of servers) {
       for (const vs of push.virtualServices) {
         if (!vs.gateways.includes(s.gatewayName)) continue;
@@ -37,31 +38,23 @@ export function buildGatewayRoutes(proxy: Proxy, push: PushContext): routeV3.Rou
           for (const sh of serverHosts) {
             const host = intersectHost(sh, vsHost);
             if (!host) continue;
-            const routes = buildHttpRoutes({ push, proxy, vs, gateway: s.gatewayName, port: s.serverPort, grpc: false });
+            const routes = buildHttpRoutes({ push, proxy, vs, gateway: s.gatewayName, port: s.serverPort, grpc: false, tls: s.protocol === 'HTTPS' });
             const key = `${host}:${s.serverPort}`;
             let entry = hosts.get(key);
             if (!entry) {
-              entry = { vh: virtualHost(key, [host], [], true), catchAll: [] };
+              entry = { vh: virtualHost(key, [host], [], true) };
               if (s.server.tls?.httpsRedirect) entry.vh.requireTls = routeV3.VirtualHost_TlsRequirementType.ALL;
               hosts.set(key, entry);
             }
-            for (const r of routes) (isCatchAll(r) ? entry.catchAll : entry.vh.routes).push(r);
+            entry.vh.routes.push(...routes);
           }
         }
       }
     }
-    const vhosts = [...hosts.values()].map((e) => { e.vh.routes.push(...e.catchAll); return e.vh; })
+    const vhosts = [...hosts.values()].map((e) => { e.vh.routes = sortVirtualHostRoutes(e.vh.routes); return e.vh; })
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (vhosts.length === 0) vhosts.push(virtualHost(`blackhole:${servers[0]!.serverPort}`, ['*'], []));
     out.push(routeConfiguration(name, vhosts, { validateClusters: false, ignorePortInHostMatching: true, maxDirectResponseBodySizeBytes: 1048576 }));
   }
   return out;
-}
-
-function isCatchAll(r: routeV3.Route): boolean {
-  const m = r.match;
-  if (!m) return true;
-  const p = m.pathSpecifier;
-  const all = (p.case === 'prefix' && (p.value === '/' || p.value === '')) || (p.case === 'safeRegex' && p.value.regex === '.*');
-  return all && m.headers.length === 0 && m.queryParameters.length === 0;
 }

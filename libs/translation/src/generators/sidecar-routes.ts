@@ -4,6 +4,7 @@ import { routeConfiguration, virtualHost, routeAction } from '../builders/route.
 import { duration } from '../builders/common.js';
 import { buildHttpRoutes } from '../routes/http-route.js';
 import { defaultRoute } from '../routes/default-route.js';
+import { hashPolicyForService } from '../routes/hash-policy.js';
 import { clusterName, PASSTHROUGH_CLUSTER } from '../names.js';
 import { isHttpProtocol } from '../model/protocol.js';
 import { visibleServices } from './clusters.js';
@@ -65,8 +66,13 @@ function serviceVirtualHost(proxy: Proxy, push: PushContext, svc: ServiceModel, 
   const vs = virtualServiceForHost(proxy, push, svc.hostname);
   const routes = vs
     ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false })
-    : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port)];
+    : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, hashOptions(push, proxy, svc.hostname, port))];
   return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy), routes, true);
+}
+
+function hashOptions(push: PushContext, proxy: Proxy, host: string, port: number): { hashPolicy?: routeV3.RouteAction_HashPolicy } {
+  const hashPolicy = hashPolicyForService(push, proxy, host, port);
+  return hashPolicy ? { hashPolicy } : {};
 }
 
 /** istiod's last virtual host: `allow_any` to PassthroughCluster (ALLOW_ANY) or `block_all` answering 502 (REGISTRY_ONLY). */

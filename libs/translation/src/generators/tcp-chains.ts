@@ -1,24 +1,26 @@
 import type { listenerV3 } from '@minipilot/envoy-api';
-import { filterChain } from '../builders/listener.js';
-import { tcpProxyFilter } from '../builders/tcp-proxy.js';
-import { clusterName } from '../names.js';
+import { buildTcpFilterChains } from '../routes/tcp-route.js';
+import { buildTlsFilterChains } from '../routes/tls-route.js';
+import { virtualServiceForHost } from './virtual-service-for-host.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
 import type { Proxy } from '../proxy.js';
 
 /**
- * Filter chains of a sidecar's outbound TCP/TLS listener: one tcp_proxy chain per service to
- * `outbound|<port>||<host>`. On a wildcard (0.0.0.0) listener, TLS services are told apart by SNI
- * (`server_names: [host]`). VirtualService `tcp`/`tls` routes refine these chains.
+ * Filter chains of a sidecar's outbound TCP/TLS listener on `bind:port`: the VirtualService `tcp`
+ * or `tls` routes of each service, else a tcp_proxy chain to `outbound|<port>||<host>`. On a
+ * wildcard (0.0.0.0) listener TLS services are told apart by SNI; plain TCP services cannot be, so
+ * the first one's match-all chain serves the port (istiod's first-service-wins).
  */
-export function outboundTcpChains(_proxy: Proxy, _push: PushContext, services: readonly ServiceModel[], port: number, bind: string): listenerV3.FilterChain[] {
+export function outboundTcpChains(proxy: Proxy, push: PushContext, services: readonly ServiceModel[], port: number, bind: string): listenerV3.FilterChain[] {
   const chains: listenerV3.FilterChain[] = [];
-  for (const svc of services) {
-    const proto = svc.ports.find((p) => p.port === port)?.protocol;
-    const sni = bind === '0.0.0.0' && (proto === 'TLS' || proto === 'HTTPS') && services.length > 1;
-    const cluster = clusterName('outbound', port, '', svc.hostname);
-    chains.push(filterChain('', sni ? { serverNames: [svc.hostname] } : undefined, [tcpProxyFilter(cluster)]));
-    if (!sni) break; // a match-all chain: further services on the same address and port cannot be told apart
+  for (const service of services) {
+    const vs = virtualServiceForHost(proxy, push, service.hostname);
+    const protocol = service.ports.find((p) => p.port === port)?.protocol;
+    const tls = protocol === 'TLS' || protocol === 'HTTPS';
+    const target = { push, proxy, virtualServices: vs ? [vs] : [], gateway: 'mesh', port, service, sniOnDefault: bind === '0.0.0.0' };
+    chains.push(...(tls ? buildTlsFilterChains(target) : buildTcpFilterChains(target)));
+    if (!tls || bind !== '0.0.0.0') break;
   }
   return chains;
 }
