@@ -8,6 +8,8 @@ import { createRecordingLogger } from '../testing/recording-logger.js';
 import { recordUpdates, waitFor } from '../testing/update-recorder.js';
 
 // The Kubernetes source against the emulated API server, through the real @kubernetes/client-node.
+// Timeouts are generous: the machine is shared, and nothing here depends on exact timing.
+jest.setTimeout(30_000);
 
 const vs = (name: string, host: string, ns = 'default'): Record<string, unknown> => ({
   apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name, namespace: ns },
@@ -43,7 +45,7 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
   };
   const open = (o: Partial<KubeSourceOptions> = {}): KubeConfigSource =>
     (source = createKubeSource({ kubeConfig: kubeConfig(), debounceMs: 20, maxDelayMs: 500, backoff: { initialMs: 50, maxMs: 400 }, logger: log, ...o }));
-  const watchesOpen = (n = 8): Promise<void> => waitFor(() => api.openWatches() >= n && source!.status().connected);
+  const watchesOpen = (n = 8): Promise<void> => waitFor(() => api.openWatches() >= n && source!.status().connected, 15_000);
 
   beforeEach(() => {
     log = createRecordingLogger();
@@ -116,18 +118,18 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
     const make = OBJECTS[kind]!;
 
     api.apply(make('a'));
-    const created = await rec.next();
+    const created = await rec.next(15_000);
     expect([...created.changedKeys]).toEqual([key]);
     expect(created.snapshot.objects.has(key)).toBe(true);
 
     api.apply(make('b'));
-    const updated = await rec.next();
+    const updated = await rec.next(15_000);
     expect([...updated.changedKeys]).toEqual([key]);
     expect(JSON.stringify(updated.snapshot.objects.get(key))).not.toEqual(JSON.stringify(created.snapshot.objects.get(key)));
 
     const [ns, name] = key.split('/').slice(1) as [string, string];
     api.remove(kind, ns, name);
-    const deleted = await rec.next();
+    const deleted = await rec.next(15_000);
     expect([...deleted.changedKeys]).toEqual([key]);
     expect(deleted.snapshot.objects.has(key)).toBe(false);
   });
@@ -142,7 +144,7 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
     api.apply({ ...pod, status: { ...(pod['status'] as object), conditions: [{ type: 'Ready', status: 'True', lastProbeTime: 'now' }] } });
     await rec.expectNone(300);
     api.apply({ ...pod, metadata: { ...(pod['metadata'] as object), labels: { app: 'reviews', version: 'v2' } } });
-    expect((await rec.next()).snapshot.get('Pod', 'default', 'reviews-v1-x')?.metadata.labels['version']).toBe('v2');
+    expect((await rec.next(15_000)).snapshot.get('Pod', 'default', 'reviews-v1-x')?.metadata.labels['version']).toBe('v2');
   });
 
   it('withholds an invalid object, logs it once, and keeps serving its last good version', async () => {
@@ -157,12 +159,12 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
 
     api.apply({ ...vs('bad', 'bad'), spec: { hosts: ['bad'], http: [{ timeout: 'soon' }] } });
     api.apply(vs('other', 'other'));
-    const next = await rec.next();
+    const next = await rec.next(15_000);
     expect([...next.changedKeys]).toEqual(['VirtualService/default/other']);
     expect(next.snapshot.get('VirtualService', 'default', 'bad')?.spec.http?.[0]?.route?.[0]?.destination?.host).toBe('bad');
     expect(next.problems.map((p) => `${p.severity} ${p.name} ${p.field ?? ''}`)).toEqual(['error bad spec.http[0].timeout', 'warning bad ', 'error never-good spec.hosts']);
     api.apply(vs('third', 'third'));
-    await rec.next();
+    await rec.next(15_000);
     const logged = log.entries.filter((e) => e.level === 'error' && /VirtualService default\/bad/.test(e.msg ?? ''));
     expect(logged).toHaveLength(1);
   });
@@ -181,7 +183,7 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
     api.apply(vs('b', 'b'));
     api.remove('VirtualService', 'default', 'a');
     api.apply(OBJECTS['Pod']!('v1'));
-    await waitFor(() => rec.updates.some((u) => u.snapshot.objects.has('Pod/default/reviews-v1-x') && u.snapshot.objects.has('VirtualService/default/b')));
+    await waitFor(() => rec.updates.some((u) => u.snapshot.objects.has('Pod/default/reviews-v1-x') && u.snapshot.objects.has('VirtualService/default/b')), 15_000);
     const now = s.current()!.snapshot;
     expect(now.objects.has('VirtualService/default/a')).toBe(false);
     expect(now.objects.has('VirtualService/default/b')).toBe(true);
@@ -204,7 +206,7 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
 
     api.store.compact();
     api.expireWatches();
-    await waitFor(() => lists() > before);
+    await waitFor(() => lists() > before, 15_000);
     await rec.expectNone(200);
 
     await api.stop();
@@ -212,7 +214,7 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
     api.apply(vs('b', 'b'));
     api.store.compact();
     await api.start();
-    const update = await rec.next();
+    const update = await rec.next(15_000);
     expect([...update.changedKeys].sort()).toEqual(['VirtualService/default/a', 'VirtualService/default/b']);
     expect([...update.snapshot.objects.keys()].sort()).toEqual(['VirtualService/default/b', 'VirtualService/default/keep']);
   });
@@ -225,9 +227,9 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
     for (let i = 0; i < 5; i++) api.apply(OBJECTS['Pod']!(`v${i}`));
     api.bookmark();
     const bookmarkRv = String(api.store.rv());
-    await waitFor(() => s.current()!.snapshot.get('Pod', 'default', 'reviews-v1-x')?.metadata.labels['version'] === 'v4');
+    await waitFor(() => s.current()!.snapshot.get('Pod', 'default', 'reviews-v1-x')?.metadata.labels['version'] === 'v4', 15_000);
     api.dropWatches();
-    await waitFor(() => api.requests.some((r) => r.path.endsWith('/gateways') && r.query['watch'] === 'true' && r.query['resourceVersion'] === bookmarkRv));
+    await waitFor(() => api.requests.some((r) => r.path.endsWith('/gateways') && r.query['watch'] === 'true' && r.query['resourceVersion'] === bookmarkRv), 15_000);
   });
 
   it('retries failed LISTs (HTTP 500) before the first update and restarts a watch answered with 500', async () => {
@@ -242,7 +244,7 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
     api.failNext(2, 500, (r) => r.path.endsWith('/virtualservices') && r.query['watch'] === 'true');
     api.dropWatches();
     api.apply(vs('b', 'b'));
-    await waitFor(() => source!.current()!.snapshot.objects.has('VirtualService/default/b'));
+    await waitFor(() => source!.current()!.snapshot.objects.has('VirtualService/default/b'), 15_000);
     await watchesOpen();
   });
 
@@ -255,7 +257,7 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
     const rec = recordUpdates(s);
 
     await api.stop();
-    await waitFor(() => !s.status().connected);
+    await waitFor(() => !s.status().connected, 15_000);
     expect(s.current()).toBe(first);
     expect(s.status()).toMatchObject({ synced: true, connected: false, lastError: expect.stringMatching(/ECONNREFUSED|terminated|fetch failed/) });
     expect(s.status().disconnectedSince).toBeDefined();
@@ -264,7 +266,7 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
 
     api.apply(vs('while-away', 'x'));
     await api.start();
-    const update = await rec.next();
+    const update = await rec.next(15_000);
     expect([...update.changedKeys]).toEqual(['VirtualService/default/while-away']);
     await watchesOpen();
     expect(s.status().lastError).toBeUndefined();
@@ -290,3 +292,10 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
     expect(api.requests.filter((r) => r.path === '/api/v1/pods' && r.query['watch'] === undefined)).toHaveLength(2);
   });
 });
+// client-node's HTTP client (undici) keeps a housekeeping timer running for a few seconds after the
+// last connection closed. Wait for it here, so later suites in this worker that count timers
+// (file-source.spec) start from a quiet process.
+afterAll(async () => {
+  const deadline = Date.now() + 10_000;
+  while (process.getActiveResourcesInfo().includes('Timeout') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100).unref());
+}, 15_000);
