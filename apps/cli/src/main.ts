@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { iptablesCommand } from './commands/iptables/index.js';
+import { translateCommand } from './commands/translate/index.js';
+import { simulateCommand } from './commands/simulate/index.js';
 import { validateCommand } from './commands/validate/index.js';
 
 /**
@@ -12,6 +14,8 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   program.addCommand(iptablesCommand());
+  program.addCommand(translateCommand());
+  program.addCommand(simulateCommand());
   program.addCommand(validateCommand());
   return program;
 }

@@ -1,0 +1,1 @@
+export { translateCommand } from './translate-command.js';
