@@ -9,7 +9,7 @@ import type { XdsEvent } from '@minipilot/xds-server';
 import { createFileSource } from '@minipilot/config-sources';
 import { startDiscoveryServer, type DiscoveryServer } from './discovery-server.js';
 import { createLogger } from './logger.js';
-import { startGreeterBackend, createGreeterClient } from './testing/greeter.js';
+import { startGreeterBackend, createXdsGreeterClient, until } from './testing/greeter.js';
 
 // End to end with real parts: YAML files → minipilot → a real @grpc/grpc-js-xds client routing real
 // RPCs to two real gRPC backends on 127.0.0.1.
@@ -72,15 +72,6 @@ spec:
   - route: [{destination: {host: greeter, subset: v1}}]
 `;
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('end to end: YAML directory → minipilot → grpc-js-xds client', () => {
   let dir: string;
@@ -96,7 +87,7 @@ describe('end to end: YAML directory → minipilot → grpc-js-xds client', () =
       virtualHosts: rc.virtualHosts.map((vh) => ({ ...vh, routes: vh.routes.map((r) => ({ ...r, action: { case: 'redirect' as const, value: create(routeV3.RedirectActionSchema, { hostRedirect: 'example.invalid' }) } })) })),
     })),
   });
-  let client: ReturnType<typeof createGreeterClient>;
+  let client: ReturnType<typeof createXdsGreeterClient>;
 
   beforeAll(async () => {
     backends = [await startGreeterBackend('v1'), await startGreeterBackend('v2')];
@@ -107,11 +98,7 @@ describe('end to end: YAML directory → minipilot → grpc-js-xds client', () =
       source: createFileSource({ dir, debounceMs: 50, maxDelayMs: 1000 }), sourceName: dir, grpcAddr: '127.0.0.1:0', monitoringAddr: '127.0.0.1:0',
       logger: createLogger('warn'), onXdsEvent: (e) => events.push(e), faultInjection,
     });
-    const bootstrap = {
-      xds_servers: [{ server_uri: `127.0.0.1:${server.xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
-      node: { id: NODE_ID, cluster: 'client', locality: {}, metadata: { GENERATOR: 'grpc', NAMESPACE: 'default' } },
-    };
-    client = createGreeterClient('xds:///greeter:50051', { 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap) });
+    client = createXdsGreeterClient(server.xdsPort, NODE_ID);
   });
 
   afterAll(async () => {

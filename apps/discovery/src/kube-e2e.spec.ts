@@ -10,7 +10,7 @@ import { startFakeApiServer, type FakeApiServer } from '@minipilot/config-source
 import { startDiscoveryServer, type DiscoveryServer } from './discovery-server.js';
 import { createLogger } from './logger.js';
 import { describeKubeStatus } from './main.js';
-import { startGreeterBackend, createGreeterClient } from './testing/greeter.js';
+import { startGreeterBackend, createXdsGreeterClient, until } from './testing/greeter.js';
 
 // End to end with real parts: an emulated Kubernetes API server → the Kubernetes source (real
 // @kubernetes/client-node) → minipilot → a real @grpc/grpc-js-xds client routing real RPCs to two
@@ -39,15 +39,6 @@ const weighted = (w1: number, w2: number): Record<string, unknown> => ({
   spec: { hosts: ['greeter'], http: [{ route: [{ destination: { host: 'greeter', subset: 'v1' }, weight: w1 }, { destination: { host: 'greeter', subset: 'v2' }, weight: w2 }] }] },
 });
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function getText(port: number, p: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -65,7 +56,7 @@ describe('end to end: Kubernetes API (emulated) → minipilot → grpc-js-xds cl
   let source: KubeConfigSource;
   let server: DiscoveryServer;
   let backends: { port: number; stop: () => Promise<void> }[];
-  let client: ReturnType<typeof createGreeterClient>;
+  let client: ReturnType<typeof createXdsGreeterClient>;
   const events: XdsEvent[] = [];
   const onlyV = async (version: string, n = 10): Promise<boolean> => {
     for (let i = 0; i < n; i++) if ((await client.call()) !== version) return false;
@@ -83,11 +74,7 @@ describe('end to end: Kubernetes API (emulated) → minipilot → grpc-js-xds cl
       source, sourceName: 'kubernetes', readinessDetail: () => describeKubeStatus(source.status()),
       grpcAddr: '127.0.0.1:0', monitoringAddr: '127.0.0.1:0', logger: createLogger('warn'), onXdsEvent: (e) => events.push(e),
     });
-    const bootstrap = {
-      xds_servers: [{ server_uri: `127.0.0.1:${server.xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
-      node: { id: NODE_ID, cluster: 'client', locality: {}, metadata: { GENERATOR: 'grpc', NAMESPACE: 'default' } },
-    };
-    client = createGreeterClient('xds:///greeter:50051', { 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap) });
+    client = createXdsGreeterClient(server.xdsPort, NODE_ID);
   });
 
   afterAll(async () => {

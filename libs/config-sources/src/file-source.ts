@@ -3,6 +3,7 @@ import type { ConfigObject } from '@minipilot/config';
 import type { ConfigSource, ConfigSourceUpdate } from './config-source.js';
 import { createDebouncer } from './debouncer.js';
 import { createDirWatchers } from './dir-watchers.js';
+import { createUpdateListeners } from './update-listeners.js';
 import { diffObjects } from './diff-objects.js';
 import { createUpdate } from './create-update.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -43,7 +44,7 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
   const root = path.resolve(options.dir);
   const logger = options.logger ?? silentLogger;
   const rescanMs = options.rescanMs ?? 2_000;
-  const listeners = new Set<(update: ConfigSourceUpdate) => void>();
+  const listeners = createUpdateListeners(logger);
   let files = new Map<string, CachedFile>();
   let dirs: ReadonlyMap<string, number> = new Map();
   let served: ReadonlyMap<string, ConfigObject> = new Map();
@@ -124,13 +125,7 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
   }
 
   function notify(update: ConfigSourceUpdate): void {
-    for (const listener of [...listeners]) {
-      try {
-        listener(update);
-      } catch (err) {
-        logger.error({ err }, 'config update listener failed');
-      }
-    }
+    listeners.emit(update);
   }
 
   function scheduleRescan(): void {
@@ -176,11 +171,7 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
       });
       return started;
     },
-    onUpdate(listener) {
-      const own = (update: ConfigSourceUpdate): void => listener(update);
-      listeners.add(own);
-      return () => void listeners.delete(own);
-    },
+    onUpdate: (listener) => listeners.add(listener),
     current: () => (ready ? latest : undefined),
     async stop() {
       stopped = true;

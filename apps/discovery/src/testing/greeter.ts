@@ -37,3 +37,23 @@ export function createGreeterClient(target: string, options: grpc.ChannelOptions
     close: () => client.close(),
   };
 }
+
+/** A greeter client that resolves `xds:///greeter:50051` through minipilot on `xdsPort`, as proxyless node `nodeId`. */
+export function createXdsGreeterClient(xdsPort: number, nodeId: string): ReturnType<typeof createGreeterClient> {
+  const bootstrap = {
+    xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    node: { id: nodeId, cluster: 'client', locality: {}, metadata: { GENERATOR: 'grpc', NAMESPACE: 'default' } },
+  };
+  return createGreeterClient('xds:///greeter:50051', { 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap) });
+}
+
+/** Polls `probe` every 20 ms until it returns a value; rejects naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

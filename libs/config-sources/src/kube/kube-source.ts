@@ -6,6 +6,7 @@ import { createDebouncer } from '../debouncer.js';
 import { diffObjects } from '../diff-objects.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { reportNewProblems } from '../report-problems.js';
+import { createUpdateListeners } from '../update-listeners.js';
 import { createBackoff, type BackoffOptions } from './backoff.js';
 import { describeKubeConfig, loadKubeConfig, type KubeConfigSpec } from './kube-config.js';
 import { createKubeGet, errorText } from './kube-get.js';
@@ -78,7 +79,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
   const logger = options.logger ?? silentLogger;
   const ns = options.watchNamespace;
   const objects = createKubeObjects();
-  const listeners = new Set<(update: ConfigSourceUpdate) => void>();
+  const listeners = createUpdateListeners(logger);
   const pendingKeys = new Set<string>();
   let kinds: KindState[] = [];
   let informers: ResourceInformer[] = [];
@@ -121,13 +122,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
     if (!changedAny || !ready) return;
     const errors = resolved.problems.filter((p) => p.severity === 'error').length;
     logger.info({ objects: served.size, changed: diff.changedKeys.size, errors }, 'config updated from Kubernetes');
-    for (const listener of [...listeners]) {
-      try {
-        listener(latest);
-      } catch (err) {
-        logger.error({ err }, 'config update listener failed');
-      }
-    }
+    listeners.emit(latest);
   }
 
   /** Records a failure; the first one of an outage is logged as a warning, the rest at debug. */
@@ -233,11 +228,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
       started ??= run();
       return started;
     },
-    onUpdate(listener) {
-      const own = (update: ConfigSourceUpdate): void => listener(update);
-      listeners.add(own);
-      return () => void listeners.delete(own);
-    },
+    onUpdate: (listener) => listeners.add(listener),
     current: () => (ready ? latest : undefined),
     status: () => ({
       synced: ready,
