@@ -23,8 +23,8 @@ export { checkConsistent, completeReferences, rdsNamesOf, edsNameOf } from './co
 export { clusterName, parseClusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER } from './names.js';
 
 // Translate and simulate (the CLI's `translate` / `simulate`, for users' own tests)
-export { translate, simulate } from './translate.js';
-export type { TranslateOptions } from './translate.js';
+export { translate, translateWithReport, simulate } from './translate.js';
+export type { TranslateOptions, TranslateReport } from './translate.js';
 export { simulateRequest } from './simulate/simulate-request.js';
 export { parseSimulationRequest, normalizeSimulationRequest, DEFAULT_SIMULATION_ADDRESS } from './simulate/request.js';
 export type { SimulationRequest, SimulationProtocol, SimulationTls, NormalizedRequest, ParsedSimulationRequest } from './simulate/request.js';

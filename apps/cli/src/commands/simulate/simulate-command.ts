@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { parseSimulationRequest, simulate, type SimulationRequest } from '@minipilot/translation';
-import { addProxyConfigOptions, resolveCliInputs, UsageError, withUsageErrors, type ProxyConfigFlags } from '../translate/cli-inputs.js';
+import { parseSimulationRequest, simulateRequest, type SimulationRequest } from '@minipilot/translation';
+import { addProxyConfigOptions, resolveCliInputs, translateInputs, UsageError, withUsageErrors, type ProxyConfigFlags } from '../translate/cli-inputs.js';
 
 interface SimulateFlags extends ProxyConfigFlags {
   readonly request: string;
@@ -34,8 +34,8 @@ export function simulateCommand(): Command {
     .action((_opts: unknown, self: Command) => withUsageErrors(self, () => {
       const flags = self.opts<SimulateFlags>();
       const request = parseRequest(flags.request);
-      const inputs = resolveCliInputs(flags, (line) => process.stderr.write(`${line}\n`));
-      const result = simulate(inputs.configs, inputs.proxy, request, inputs.mesh ? { mesh: inputs.mesh } : {});
+      const report = (line: string): void => { process.stderr.write(`${line}\n`); };
+      const result = simulateRequest(translateInputs(resolveCliInputs(flags, report), report), request);
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     }));
   return cmd;

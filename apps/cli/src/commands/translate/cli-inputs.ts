@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { formatProblem, parseMeshConfig, type ConfigObject, type MeshConfig } from '@minipilot/config';
 import { loadConfigFiles } from '@minipilot/config-sources';
-import { parseProxy, ProxyIdError, type Proxy } from '@minipilot/translation';
+import { formatViolation, parseProxy, ProxyIdError, translateWithReport, type EnvoyResources, type Proxy } from '@minipilot/translation';
 
 /** A bad invocation (flag, unreadable file): the command reports it and exits 2. */
 export class UsageError extends Error {
@@ -114,4 +114,14 @@ export function withUsageErrors(cmd: Command, action: () => void): void {
     if (e instanceof UsageError) cmd.error(`error: ${e.message}`, { exitCode: 2, code: 'minipilot.usage' });
     throw e;
   }
+}
+
+/**
+ * Translates the resolved inputs through the server's pipeline and reports, one line each, every
+ * generated resource the Envoy acceptance check withheld. Returns what the proxy would receive.
+ */
+export function translateInputs(inputs: CliInputs, report: (line: string) => void): EnvoyResources {
+  const r = translateWithReport(inputs.configs, inputs.proxy, inputs.mesh ? { mesh: inputs.mesh } : {});
+  for (const v of r.violations) report(`Withheld (Envoy would reject it): ${formatViolation(v)}`);
+  return r.resources;
 }

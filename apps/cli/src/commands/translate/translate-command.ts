@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { resourcesToJson, translate, type EnvoyResourcesJson } from '@minipilot/translation';
-import { addProxyConfigOptions, resolveCliInputs, withUsageErrors, type ProxyConfigFlags } from './cli-inputs.js';
+import { resourcesToJson, type EnvoyResourcesJson } from '@minipilot/translation';
+import { addProxyConfigOptions, resolveCliInputs, translateInputs, withUsageErrors, type ProxyConfigFlags } from './cli-inputs.js';
 
 /** `--type` values and the resource lists they select. */
 const TYPES: Readonly<Record<string, readonly (keyof EnvoyResourcesJson)[]>> = {
@@ -28,8 +28,8 @@ export function translateCommand(): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml']).default('json'))
     .action((_opts: unknown, self: Command) => withUsageErrors(self, () => {
       const flags = self.opts<TranslateFlags>();
-      const inputs = resolveCliInputs(flags, (line) => process.stderr.write(`${line}\n`));
-      const json = resourcesToJson(translate(inputs.configs, inputs.proxy, inputs.mesh ? { mesh: inputs.mesh } : {}));
+      const report = (line: string): void => { process.stderr.write(`${line}\n`); };
+      const json = resourcesToJson(translateInputs(resolveCliInputs(flags, report), report));
       const out = Object.fromEntries(TYPES[flags.type]!.map((k) => [k, json[k]]));
       process.stdout.write(flags.output === 'yaml' ? stringify(out, { aliasDuplicateObjects: false }) : `${JSON.stringify(out, null, 2)}\n`);
     }));
