@@ -92,3 +92,15 @@ spec:
     expect(createConfigSnapshot(r.objects).get('Namespace', '', 'n')?.metadata.name).toBe('n');
   });
 });
+
+describe('loadYaml on hostile documents', () => {
+  it('reports an alias without an anchor and an alias bomb as errors instead of throwing', () => {
+    const dangling = loadYaml('apiVersion: v1\nkind: Service\nmetadata: {name: *nowhere}\n', 'a.yaml');
+    expect(dangling.syntaxError).toBe(true);
+    expect(dangling.problems).toEqual([expect.objectContaining({ severity: 'error', stage: 'syntax', message: expect.stringMatching(/^YAML error: .*alias/i) })]);
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    const r = loadYaml(bomb, 'bomb.yaml');
+    expect(r.syntaxError).toBe(true);
+    expect(r.objects).toEqual([]);
+  });
+});

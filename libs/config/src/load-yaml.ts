@@ -41,7 +41,15 @@ export function loadYaml(text: string, file?: string): LoadResult {
       }
       return;
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias to no anchor, or too many aliases (a "billion laughs" document): unreadable, never a crash.
+      syntaxError = true;
+      problems.push({ severity: 'error', stage: 'syntax', message: `YAML error: ${firstLine((error as Error).message)}`, origin });
+      return;
+    }
     if (value === null || value === undefined) return;
     const items = isList(value) ? (value as { items: unknown[] }).items : [value];
     for (const item of items) {

@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT, runCli } from '../../testing/run-cli';
+import { CLI_BIN, REPO_ROOT, runCli } from '../../testing/run-cli';
 import type { ReportedProblem, ValidationReport } from './validation-report';
 
 /** Istio's validation cases, one resource per file, headed `# expect: ...` (read at run time). */
@@ -43,8 +44,12 @@ beforeAll(() => {
   assertBuilt();
   // One process for all cases (starting the CLI 110 times is slow); each resource is checked on its own
   // (--no-analysis, as `istioctl validate`), and every case's problems are judged separately below.
-  const r = runCli(['validate', '--no-analysis', '-o', 'json', ...cases.flatMap((c) => ['-f', c.path])]);
+  // A generous timeout: CI machines are shared and the one process reads every case.
+  const r = spawnSync(process.execPath, [CLI_BIN, 'validate', '--no-analysis', '-o', 'json', ...cases.flatMap((c) => ['-f', c.path])], {
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, encoding: 'utf8', timeout: 120_000,
+  });
   expect(r.stderr).toBe('');
+  expect(r.status).toBe(1);
   report = JSON.parse(r.stdout) as ValidationReport;
   byFile = new Map(cases.map((c) => [c.path, report.problems.filter((p) => p.file === c.path)]));
 });
