@@ -76,6 +76,9 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
       for (const v of a.violations) log.error({ scope: 'ads', proxy: proxy.id, type: v.typeUrl, resource: v.resourceName, field: v.field, rule: v.rule }, `withheld a resource Envoy would reject: ${v.message}`);
       if (a.keptLastGood.length > 0) log.warn({ scope: 'ads', proxy: proxy.id, resources: a.keptLastGood }, 'serving the last good version instead');
     },
+    onWarnings: (proxy, warnings) => {
+      for (const w of warnings) log.warn({ scope: 'translation', proxy: proxy.id }, w);
+    },
     ...(o.faultInjection ? { transform: o.faultInjection } : {}),
   });
   source.onUpdate((update) => {

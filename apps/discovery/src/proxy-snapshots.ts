@@ -11,6 +11,7 @@ interface View {
   resources?: EnvoyResources;
   snapshot?: XdsSnapshot;
   lastOutcome?: string;
+  lastWarnings?: string;
 }
 
 /** The snapshot source the xDS server reads, plus what the debug endpoints need. */
@@ -34,6 +35,8 @@ export function createProxySnapshots(
     onGenerated?: (proxy: Proxy, ms: number) => void;
     /** Called when the acceptance check withheld resources of a view (each distinct outcome once). */
     onWithheld?: (proxy: Proxy, accepted: Accepted) => void;
+    /** Called with the translation warnings of a view (config parts skipped), each distinct set once. */
+    onWarnings?: (proxy: Proxy, warnings: readonly string[]) => void;
     transform?: (proxy: Proxy, res: EnvoyResources) => EnvoyResources;
   } = {},
 ): ProxySnapshots {
@@ -44,7 +47,13 @@ export function createProxySnapshots(
   const refresh = (view: View): XdsSnapshot => {
     if (view.push !== push || !view.snapshot) {
       const start = performance.now();
-      const generated = generateResources(view.proxy, push);
+      const warnings: string[] = [];
+      const generated = generateResources(view.proxy, push, { warn: (m) => warnings.push(m) });
+      const warningKey = warnings.join('\n');
+      if (warningKey !== (view.lastWarnings ?? '')) {
+        view.lastWarnings = warningKey;
+        if (warnings.length > 0) hooks.onWarnings?.(view.proxy, warnings);
+      }
       const accepted = acceptResources(view.proxy, generated, view.resources);
       view.resources = hooks.transform ? hooks.transform(view.proxy, accepted.resources) : accepted.resources;
       const outcome = accepted.violations.map((v) => `${v.typeUrl} ${v.resourceName} ${v.field} ${v.message}`).join('\n');

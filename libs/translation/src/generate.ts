@@ -12,8 +12,15 @@ import type { EnvoyResources } from './resources.js';
 import type { PushContext } from './model/push-context.js';
 import type { Proxy } from './proxy.js';
 
-type ListenerGenerator = (proxy: Proxy, push: PushContext) => listenerV3.Listener[];
-type RouteGenerator = (proxy: Proxy, push: PushContext) => routeV3.RouteConfiguration[];
+type Warn = (message: string) => void;
+type ListenerGenerator = (proxy: Proxy, push: PushContext, warn: Warn) => listenerV3.Listener[];
+type RouteGenerator = (proxy: Proxy, push: PushContext, warn: Warn) => routeV3.RouteConfiguration[];
+
+/** Options of {@link generateResources}. */
+export interface GenerateOptions {
+  /** Receives one sentence per part of the config that could not be translated (it was skipped). */
+  readonly warn?: Warn;
+}
 
 /** Which listener and route generators serve which kind of proxy (an explicit table, no registration). */
 const HTTP_GENERATORS: Readonly<Record<'grpc' | 'sidecar' | 'router', { listeners: ListenerGenerator; routes: RouteGenerator }>> = {
@@ -28,12 +35,13 @@ const HTTP_GENERATORS: Readonly<Record<'grpc' | 'sidecar' | 'router', { listener
  * inbound listeners; gateways (`router`) get a listener per Gateway server port. Clusters and
  * endpoints are shared. The result is consistent (every referenced RDS/EDS name exists) and sorted.
  */
-export function generateResources(nodeProxy: Proxy, push: PushContext): EnvoyResources {
+export function generateResources(nodeProxy: Proxy, push: PushContext, options: GenerateOptions = {}): EnvoyResources {
+  const warn = options.warn ?? (() => {});
   const proxy = withWorkloadLabels(nodeProxy, push);
   const http = HTTP_GENERATORS[proxy.generator === 'grpc' ? 'grpc' : proxy.type];
-  const clusters = buildClusters(proxy, push);
+  const clusters = buildClusters(proxy, push, (source, message) => warn(`${source}: ${message}`));
   const endpoints = buildEndpoints(proxy, push);
-  const listeners = http.listeners(proxy, push);
-  const routes = http.routes(proxy, push);
+  const listeners = http.listeners(proxy, push, warn);
+  const routes = http.routes(proxy, push, warn);
   return completeReferences({ listeners, routes, clusters, endpoints });
 }

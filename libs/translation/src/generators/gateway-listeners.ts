@@ -18,7 +18,7 @@ import type { Proxy } from '../proxy.js';
  * `kubernetes://<credentialName>`), TLS passthrough (a chain per VirtualService `tls` SNI match)
  * and TCP (the VirtualService's `tcp` route).
  */
-export function buildGatewayListeners(proxy: Proxy, push: PushContext): listenerV3.Listener[] {
+export function buildGatewayListeners(proxy: Proxy, push: PushContext, warn: (message: string) => void = () => {}): listenerV3.Listener[] {
   const byListener = new Map<string, GatewayServer[]>();
   for (const s of gatewayServers(proxy, push)) {
     const key = `${s.bind}_${s.listenPort}`;
@@ -38,7 +38,7 @@ export function buildGatewayListeners(proxy: Proxy, push: PushContext): listener
         const hosts = (s.server.hosts ?? []).map((h) => h.slice(h.indexOf('/') + 1)).filter((h) => h !== '*').sort();
         chains.push(filterChain(tls ? rds : '', tls && hosts.length > 0 ? { serverNames: hosts } : undefined, [gatewayHttpFilter(proxy, s, rds)], tls ? { transportSocket: tls } : {}));
       } else {
-        chains.push(...l4Chains(push, proxy, s, usedSniHosts));
+        chains.push(...l4Chains(push, proxy, s, usedSniHosts, warn));
       }
     }
     if (chains.length === 0) continue;
@@ -82,11 +82,11 @@ function downstreamTls(tls: ServerTLSSettings | undefined): coreV3.TransportSock
 }
 
 /** TCP and TLS-passthrough chains of one server, from the VirtualServices bound to its Gateway. */
-function l4Chains(push: PushContext, proxy: Proxy, s: GatewayServer, usedSniHosts: Set<string>): listenerV3.FilterChain[] {
+function l4Chains(push: PushContext, proxy: Proxy, s: GatewayServer, usedSniHosts: Set<string>, warn: (message: string) => void): listenerV3.FilterChain[] {
   const virtualServices = push.virtualServices.filter((vs) => vs.gateways.includes(s.gatewayName)
     && push.visibleTo(vs.exportTo, vs.config.metadata.namespace, s.gateway.metadata.namespace)
     && serverHostsFor(s, vs.config.metadata.namespace).some((sh) => vs.hosts.some((h) => hostMatches(sh, h) || hostMatches(h, sh))));
-  const target = { push, proxy, virtualServices, gateway: s.gatewayName, port: s.serverPort, usedSniHosts };
+  const target = { push, proxy, virtualServices, gateway: s.gatewayName, port: s.serverPort, usedSniHosts, onProblem: warn };
   if (s.server.tls?.mode === 'PASSTHROUGH') return buildTlsFilterChains(target);
   if (['TCP', 'TLS', 'MONGO', 'MYSQL', 'REDIS'].includes(s.protocol)) {
     const tls = s.protocol === 'TLS' ? downstreamTls(s.server.tls) : undefined;

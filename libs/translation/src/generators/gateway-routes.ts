@@ -20,7 +20,7 @@ function intersectHost(serverHost: string, vsHost: string): string | undefined {
  * every such VirtualService concatenated in istiod's order, catch-all routes last), or the empty
  * `blackhole:<port>` host when none applies (Envoy answers 404).
  */
-export function buildGatewayRoutes(proxy: Proxy, push: PushContext): routeV3.RouteConfiguration[] {
+export function buildGatewayRoutes(proxy: Proxy, push: PushContext, warn: (message: string) => void = () => {}): routeV3.RouteConfiguration[] {
   const byName = new Map<string, GatewayServer[]>();
   for (const s of gatewayServers(proxy, push).filter(isHttpServer)) {
     const name = gatewayRouteName(s);
@@ -38,7 +38,7 @@ export function buildGatewayRoutes(proxy: Proxy, push: PushContext): routeV3.Rou
           for (const sh of serverHosts) {
             const host = intersectHost(sh, vsHost);
             if (!host) continue;
-            const routes = buildHttpRoutes({ push, proxy, vs, gateway: s.gatewayName, port: s.serverPort, grpc: false, tls: s.protocol === 'HTTPS' });
+            const routes = buildHttpRoutes({ push, proxy, vs, gateway: s.gatewayName, port: s.serverPort, grpc: false, tls: s.protocol === 'HTTPS', onProblem: warn });
             const key = `${host}:${s.serverPort}`;
             let entry = hosts.get(key);
             if (!entry) {

@@ -44,7 +44,7 @@ export function buildGrpcListeners(proxy: Proxy, push: PushContext): listenerV3.
  * domains are every alias with and without the port (gRPC matches the dialed authority exactly),
  * routes from the VirtualService for the host, else one default route to the service's cluster.
  */
-export function buildGrpcRoutes(proxy: Proxy, push: PushContext): routeV3.RouteConfiguration[] {
+export function buildGrpcRoutes(proxy: Proxy, push: PushContext, warn: (message: string) => void = () => {}): routeV3.RouteConfiguration[] {
   const out: routeV3.RouteConfiguration[] = [];
   for (const svc of grpcServices(proxy, push)) {
     const vs = virtualServiceForHost(proxy, push, svc.hostname);
@@ -53,7 +53,7 @@ export function buildGrpcRoutes(proxy: Proxy, push: PushContext): routeV3.RouteC
       const aliases = grpcHostAliases(svc, proxy);
       const domains = [...aliases, ...aliases.map((a) => `${a}:${port.port}`)];
       const routes = vs
-        ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port: port.port, grpc: true })
+        ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port: port.port, grpc: true, onProblem: warn })
         : [create(routeV3.RouteSchema, { name: 'default', match: { pathSpecifier: { case: 'prefix', value: '' } }, action: { case: 'route', value: routeAction(name) } })];
       out.push(routeConfiguration(name, [virtualHost(`${svc.hostname}:${port.port}`, domains, routes)]));
     }

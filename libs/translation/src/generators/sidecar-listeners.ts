@@ -29,13 +29,13 @@ function catchAllCluster(push: PushContext): string {
  * `virtualInbound` (15006). Outbound listeners do not bind: iptables redirects to 15001, whose
  * original-destination lookup hands connections to them.
  */
-export function buildSidecarListeners(proxy: Proxy, push: PushContext): listenerV3.Listener[] {
-  return [...buildOutboundListeners(proxy, push), virtualOutbound(push), virtualInbound(proxy, push)];
+export function buildSidecarListeners(proxy: Proxy, push: PushContext, warn: (message: string) => void = () => {}): listenerV3.Listener[] {
+  return [...buildOutboundListeners(proxy, push, warn), virtualOutbound(push), virtualInbound(proxy, push)];
 }
 
 interface Entry { bind: string; port: number; protocol: Protocol; services: ServiceModel[] }
 
-function buildOutboundListeners(proxy: Proxy, push: PushContext): listenerV3.Listener[] {
+function buildOutboundListeners(proxy: Proxy, push: PushContext, warn: (message: string) => void): listenerV3.Listener[] {
   const entries = new Map<string, Entry>();
   for (const svc of visibleServices(proxy, push)) {
     if (svc.resolution === 'Passthrough' && svc.addresses.length === 0 && svc.registry === 'Kubernetes') continue;
@@ -74,7 +74,7 @@ function buildOutboundListeners(proxy: Proxy, push: PushContext): listenerV3.Lis
         listenerFilters: [listenerFilter('http_inspector')],
       }));
     } else {
-      const chains = outboundTcpChains(proxy, push, e.services, e.port, e.bind);
+      const chains = outboundTcpChains(proxy, push, e.services, e.port, e.bind, warn);
       const needsTls = chains.some((c) => (c.filterChainMatch?.serverNames.length ?? 0) > 0);
       out.push(listener({ ...common, filterChains: chains, ...(needsTls ? { listenerFilters: [listenerFilter('tls_inspector')] } : {}) }));
     }

@@ -32,7 +32,7 @@ const ROUTE_CONFIG_DEFAULTS = { validateClusters: false, ignorePortInHostMatchin
  * the default route), then the catch-all `allow_any` (PassthroughCluster) or `block_all` (502)
  * host per the mesh's outbound traffic policy; plus `<fqdn>:<port>` configurations for sniffed ports.
  */
-export function buildSidecarRoutes(proxy: Proxy, push: PushContext): routeV3.RouteConfiguration[] {
+export function buildSidecarRoutes(proxy: Proxy, push: PushContext, warn: (message: string) => void = () => {}): routeV3.RouteConfiguration[] {
   const byPort = new Map<number, ServiceModel[]>();
   const out: routeV3.RouteConfiguration[] = [];
   for (const svc of visibleServices(proxy, push)) {
@@ -40,7 +40,7 @@ export function buildSidecarRoutes(proxy: Proxy, push: PushContext): routeV3.Rou
       if (isHttpProtocol(p.protocol)) {
         byPort.set(p.port, [...(byPort.get(p.port) ?? []), svc]);
       } else if (p.protocol === 'Unsupported' && svc.addresses.length > 0) {
-        const vh = serviceVirtualHost(proxy, push, svc, p.port);
+        const vh = serviceVirtualHost(proxy, push, svc, p.port, warn);
         vh.domains = ['*'];
         out.push(routeConfiguration(sniffedRouteName(svc, p.port), [vh], ROUTE_CONFIG_DEFAULTS));
       }
@@ -50,7 +50,7 @@ export function buildSidecarRoutes(proxy: Proxy, push: PushContext): routeV3.Rou
     const used = new Set<string>();
     const hosts: routeV3.VirtualHost[] = [];
     for (const svc of services) {
-      const vh = serviceVirtualHost(proxy, push, svc, port);
+      const vh = serviceVirtualHost(proxy, push, svc, port, warn);
       vh.domains = vh.domains.filter((d) => !used.has(d));
       vh.domains.forEach((d) => used.add(d));
       if (vh.domains.length > 0 && !hosts.some((h) => h.name === vh.name)) hosts.push(vh);
@@ -62,10 +62,10 @@ export function buildSidecarRoutes(proxy: Proxy, push: PushContext): routeV3.Rou
   return out;
 }
 
-function serviceVirtualHost(proxy: Proxy, push: PushContext, svc: ServiceModel, port: number): routeV3.VirtualHost {
+function serviceVirtualHost(proxy: Proxy, push: PushContext, svc: ServiceModel, port: number, warn: (message: string) => void): routeV3.VirtualHost {
   const vs = virtualServiceForHost(proxy, push, svc.hostname);
   const routes = vs
-    ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false })
+    ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false, onProblem: warn })
     : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, hashOptions(push, proxy, svc.hostname, port))];
   return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy), routes, true);
 }

@@ -12,13 +12,13 @@ import type { Proxy } from '../proxy.js';
  * wildcard (0.0.0.0) listener TLS services are told apart by SNI; plain TCP services cannot be, so
  * the first one's match-all chain serves the port (istiod's first-service-wins).
  */
-export function outboundTcpChains(proxy: Proxy, push: PushContext, services: readonly ServiceModel[], port: number, bind: string): listenerV3.FilterChain[] {
+export function outboundTcpChains(proxy: Proxy, push: PushContext, services: readonly ServiceModel[], port: number, bind: string, warn: (message: string) => void = () => {}): listenerV3.FilterChain[] {
   const chains: listenerV3.FilterChain[] = [];
   for (const service of services) {
     const vs = virtualServiceForHost(proxy, push, service.hostname);
     const protocol = service.ports.find((p) => p.port === port)?.protocol;
     const tls = protocol === 'TLS' || protocol === 'HTTPS';
-    const target = { push, proxy, virtualServices: vs ? [vs] : [], gateway: 'mesh', port, service, sniOnDefault: bind === '0.0.0.0' };
+    const target = { push, proxy, virtualServices: vs ? [vs] : [], gateway: 'mesh', port, service, sniOnDefault: bind === '0.0.0.0', onProblem: warn };
     chains.push(...(tls ? buildTlsFilterChains(target) : buildTcpFilterChains(target)));
     if (!tls || bind !== '0.0.0.0') break;
   }

@@ -37,7 +37,7 @@ export function consistentHashToHashPolicy(ch: ConsistentHashLB | undefined): ro
  * wins, then the subset's, then the rule's port-level, then the rule's own.
  */
 export function hashPolicyForDestination(push: PushContext, proxy: Proxy, d: Destination, vsNamespace: string): routeV3.RouteAction_HashPolicy | undefined {
-  const dr = push.destinationRule(proxy.namespace, resolveHost(d.host, vsNamespace));
+  const dr = push.destinationRule(proxy.namespace, resolveHost(d.host, vsNamespace), proxy.labels);
   if (!dr) return undefined;
   const tp = dr.trafficPolicy;
   const subset = d.subset !== undefined ? dr.subsets.find((s) => s.name === d.subset) : undefined;
@@ -53,7 +53,7 @@ export function hashPolicyForDestination(push: PushContext, proxy: Proxy, d: Des
  * DestinationRule's consistentHash, replaced by the port-level one for `port` if set.
  */
 export function hashPolicyForService(push: PushContext, proxy: Proxy, hostname: string, port: number): routeV3.RouteAction_HashPolicy | undefined {
-  const tp = push.destinationRule(proxy.namespace, hostname)?.trafficPolicy;
+  const tp = push.destinationRule(proxy.namespace, hostname, proxy.labels)?.trafficPolicy;
   if (!tp) return undefined;
   const pls = tp.portLevelSettings?.find((s) => s.port?.number === port);
   return consistentHashToHashPolicy(pls?.loadBalancer?.consistentHash ?? tp.loadBalancer?.consistentHash);

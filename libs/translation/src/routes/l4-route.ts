@@ -69,7 +69,7 @@ export function routeDestinationsFilter(routes: readonly RouteDestination[], vs:
   const first = routes[0];
   if (!first) return undefined;
   const svc = t.push.serviceByHostname(resolveHost(first.destination.host, ns));
-  const dr = svc ? t.push.destinationRule(t.proxy.namespace, svc.hostname) : undefined;
+  const dr = svc ? t.push.destinationRule(t.proxy.namespace, svc.hostname, t.proxy.labels) : undefined;
   const ctx = { push: t.push, vs, port: t.port };
   if (routes.length === 1) {
     const cluster = destinationCluster(first.destination.host, first.destination.subset ?? '', first.destination.port?.number, ctx);
@@ -87,7 +87,7 @@ export function routeDestinationsFilter(routes: readonly RouteDestination[], vs:
 export function serviceDefaultFilter(svc: ServiceModel, t: L4RouteTarget): listenerV3.Filter {
   const port = svc.ports.length === 1 ? svc.ports[0]!.port : t.port;
   const cluster = clusterName('outbound', port, '', svc.hostname);
-  return tcpProxyFilter(cluster, tcpProxyExtras(t.push.destinationRule(t.proxy.namespace, svc.hostname), '', t.proxy));
+  return tcpProxyFilter(cluster, tcpProxyExtras(t.push.destinationRule(t.proxy.namespace, svc.hostname, t.proxy.labels), '', t.proxy));
 }
 
 function tcpProxyExtras(dr: EffectiveDestinationRule | undefined, subset: string, proxy: Proxy): Parameters<typeof tcpProxyFilter>[1] {
