@@ -16,6 +16,7 @@ export type { Protocol } from './model/protocol.js';
 
 // Generation
 export { generateResources } from './generate.js';
+export type { GenerateOptions } from './generate.js';
 export type { EnvoyResources } from './resources.js';
 export { resourcesToJson } from './to-json.js';
 export type { EnvoyResourcesJson } from './to-json.js';
