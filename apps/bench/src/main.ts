@@ -8,7 +8,8 @@ import { measureEncodeVsWarm } from './measure/encode-vs-warm.js';
 import { measureSharing } from './load/sharing.js';
 import { runLoopback, type LoopbackResult } from './load/loopback.js';
 import { collectGarbage } from './measure/heap.js';
-import { benchSettings, isQuick } from './settings.js';
+import { benchSettings, isQuick, type BenchSettings } from './settings.js';
+import { forkWorker, type WorkerHandle } from './load/worker-handle.js';
 import { renderTable } from './report/table.js';
 import { coldTables, encodeTable, sharingTable, loopbackTables } from './report/tables.js';
 
@@ -17,34 +18,47 @@ const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
 
 async function main(): Promise<void> {
   const settings = benchSettings(isQuick(process.argv.slice(2), process.env));
+  const worker = forkWorker();
+  try {
+    await run(settings, worker);
+  } finally {
+    await worker.stop();
+  }
+}
+
+async function run(settings: BenchSettings, worker: WorkerHandle): Promise<void> {
   const started = Date.now();
   const print = (text: string): void => void process.stdout.write(`${text}\n`);
+  const section = (name: string): void => print(`\n[${Math.round((Date.now() - started) / 1000)} s] ${name}`);
   const loadAvg = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
   const loadAtStart = loadAvg();
   print(`minipilot bench${settings.quick ? ' (quick)' : ''}: node ${process.version}, ${os.cpus().length} cpus, load average ${loadAtStart.join(' ')}, gc ${collectGarbage() ? 'exposed' : 'NOT exposed (heap numbers omitted)'}`);
 
+  section('fixtures and G1/G2 (in-process translation)');
   const mesh100 = buildMesh(100);
   const meshes = settings.translationMeshes.map((n) => (n === 100 ? mesh100 : buildMesh(n)));
   const cold = meshes.map((m) => measureColdTranslation(m, m.size >= 1000 ? settings.large : settings.small));
   for (const t of coldTables(cold)) print(renderTable(t));
   const largest = meshes[meshes.length - 1]!;
-  const encode = measureEncodeVsWarm(largest, largest.size >= 1000 ? settings.large : settings.small, cold[cold.length - 1]!.totalMs.median);
+  const encode = measureEncodeVsWarm(largest, largest.size >= 1000 ? settings.large : settings.small);
   print(renderTable(encodeTable(encode)));
 
+  section('sharing (real server, static source)');
   const sharing = [
-    await measureSharing(mesh100, 'sidecar', settings.sharingProxies, settings.sharingTimeoutMs),
+    await measureSharing(mesh100, 'sidecar', settings.sharingSidecars, settings.sharingTimeoutMs),
     await measureSharing(mesh100, 'router', settings.sharingProxies, settings.sharingTimeoutMs),
   ];
   print(renderTable(sharingTable(sharing)));
 
+  section('loopback ADS runs (real server, forked load worker)');
   const runs = [
     ...settings.clientCounts.flatMap((clients) => [false, true].map((delta) => ({ clients, delta, sharedIp: true }))),
     { clients: settings.distinctIpClients, delta: true, sharedIp: false },
   ];
   const loopback: LoopbackResult[] = [];
-  for (const run of runs) {
+  for (const r of runs) {
     collectGarbage();
-    loopback.push(await runLoopback(mesh100, { ...run, connectTimeoutMs: settings.connectTimeoutMs, changeTimeoutMs: settings.changeTimeoutMs }));
+    loopback.push(await runLoopback(mesh100, worker, { ...r, connectTimeoutMs: settings.connectTimeoutMs, changeTimeoutMs: settings.changeTimeoutMs }));
   }
   for (const t of loopbackTables(loopback)) print(renderTable(t));
 

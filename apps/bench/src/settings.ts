@@ -8,7 +8,10 @@ export interface BenchSettings {
   readonly large: LoopBudget;
   /** Mesh sizes of G1; G2 runs on the last (mesh-1000; the quick run stays on mesh-100). */
   readonly translationMeshes: readonly number[];
+  /** Gateway replicas (identical labels) of the sharing measurement. */
   readonly sharingProxies: number;
+  /** Sidecars of the sharing measurement (each has its own IP, so each costs a full generation). */
+  readonly sharingSidecars: number;
   /** Client counts of the loopback runs (each in SotW and in delta; the clients share one view). */
   readonly clientCounts: readonly number[];
   /** Clients of the extra delta run where each client has its own IP (one view each). */
@@ -27,6 +30,7 @@ export function benchSettings(quick: boolean): BenchSettings {
         large: { warmup: 1, minIterations: 2, maxIterations: 10, maxMs: 2000 },
         translationMeshes: [100],
         sharingProxies: 10,
+        sharingSidecars: 10,
         clientCounts: [50],
         distinctIpClients: 5,
         sharingTimeoutMs: 60_000,
@@ -36,9 +40,10 @@ export function benchSettings(quick: boolean): BenchSettings {
     : {
         quick,
         small: { warmup: 10, minIterations: 30, maxIterations: 300, maxMs: 4000 },
-        large: { warmup: 2, minIterations: 5, maxIterations: 100, maxMs: 12_000 },
+        large: { warmup: 1, minIterations: 5, maxIterations: 100, maxMs: 12_000 },
         translationMeshes: [100, 1000],
         sharingProxies: 100,
+        sharingSidecars: 30,
         clientCounts: [100, 300],
         distinctIpClients: 20,
         sharingTimeoutMs: 150_000,

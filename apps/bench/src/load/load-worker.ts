@@ -2,8 +2,9 @@ import { createLoadClient, nowMs, type LoadClient } from './load-client.js';
 import { loadNode, type WorkerCommand, type WorkerEvent } from './protocol.js';
 import { TypeUrl } from '@minipilot/envoy-api';
 
-// The load generator process (forked by the loopback measurement so clients do not share the server's
-// event loop or heap): connects N clients at once, reports readiness, records the push.
+// The load generator process (forked once at the start of the bench, so its modules are loaded before
+// anything else can touch the build output, and so clients do not share the server's event loop or
+// heap): per run it connects N clients at once, reports readiness, records the push, releases them.
 
 let clients: LoadClient[] = [];
 
@@ -49,7 +50,11 @@ process.on('message', (m: WorkerCommand) => {
     for (const c of clients) c.arm();
     send({ event: 'armed' });
   } else if (m.cmd === 'collect') void collect(m.timeoutMs);
-  else if (m.cmd === 'close') {
+  else if (m.cmd === 'release') {
+    for (const c of clients) c.close();
+    clients = [];
+    send({ event: 'released' });
+  } else if (m.cmd === 'exit') {
     for (const c of clients) c.close();
     setTimeout(() => process.exit(0), 50);
   }

@@ -6,7 +6,7 @@ import { createMutableSource } from '../server/mutable-source.js';
 import { startBenchServer } from '../server/bench-server.js';
 import { settledRss } from '../measure/heap.js';
 import { summarize, type Summary } from '../measure/stats.js';
-import { forkWorker } from './worker-handle.js';
+import type { WorkerHandle } from './worker-handle.js';
 import { nowMs } from './load-client.js';
 
 /** G3/G4/G6-lite: one loopback run of C clients against the real server. */
@@ -56,11 +56,12 @@ export interface LoopbackOptions {
 }
 
 /**
- * Starts the discovery server in this process on `fixture`, forks a load worker that connects
- * `clients` ADS clients at once (in the server's own process they would share its event loop and heap), then changes VirtualService `svc-0` through the source and measures
+ * Starts the discovery server in this process on `fixture`, has the load `worker` (another process:
+ * in the server's own process clients would share its event loop and heap) connect `clients` ADS
+ * clients at once, then changes VirtualService `svc-0` through the source and measures
  * when each client receives the new route configuration. Everything stays on 127.0.0.1.
  */
-export async function runLoopback(fixture: MeshFixture, o: LoopbackOptions): Promise<LoopbackResult> {
+export async function runLoopback(fixture: MeshFixture, worker: WorkerHandle, o: LoopbackOptions): Promise<LoopbackResult> {
   const source = createMutableSource(fixture.objects);
   let phase: 'connect' | 'change' = 'connect';
   const bytesByStream = new Map<string, number>();
@@ -72,7 +73,6 @@ export async function runLoopback(fixture: MeshFixture, o: LoopbackOptions): Pro
     bytesByType[type] = (bytesByType[type] ?? 0) + e.bytes;
   };
   const bench = await startBenchServer(source, onEvent);
-  const worker = forkWorker();
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   try {
     const rssBefore = settledRss();
@@ -122,7 +122,7 @@ export async function runLoopback(fixture: MeshFixture, o: LoopbackOptions): Pro
       eventLoopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     };
   } finally {
-    await worker.stop();
+    await worker.request({ cmd: 'release' }, 'released', 10_000).catch(() => undefined);
     await bench.stop();
   }
 }

@@ -6,7 +6,8 @@ export type WorkerCommand =
   | { readonly cmd: 'connect'; readonly address: string; readonly clients: number; readonly delta: boolean; readonly sharedIp: boolean; readonly timeoutMs: number }
   | { readonly cmd: 'arm' }
   | { readonly cmd: 'collect'; readonly timeoutMs: number }
-  | { readonly cmd: 'close' };
+  | { readonly cmd: 'release' }
+  | { readonly cmd: 'exit' };
 
 /** What the load worker reports back. */
 export type WorkerEvent =
@@ -22,6 +23,7 @@ export type WorkerEvent =
       readonly firstError?: string;
     }
   | { readonly event: 'armed' }
+  | { readonly event: 'released' }
   | { readonly event: 'updates'; readonly perClient: readonly (readonly ReceivedUpdate[])[] };
 
 /**

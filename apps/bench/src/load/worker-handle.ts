@@ -13,7 +13,9 @@ export interface WorkerHandle {
 /** Forks `load-worker.js` (next to this file in dist). */
 export function forkWorker(): WorkerHandle {
   const child: ChildProcess = fork(path.join(__dirname, 'load-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let exitStatus = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => ((exitStatus = `code ${code}, signal ${signal}`), resolve())));
+  child.on('error', (err) => (exitStatus ||= `error ${err.message}`));
   return {
     request(command, event, timeoutMs) {
       return new Promise((resolve, reject) => {
@@ -21,7 +23,7 @@ export function forkWorker(): WorkerHandle {
         const onMessage = (m: WorkerEvent): void => {
           if (m.event === event) done(undefined, m as Extract<WorkerEvent, { event: typeof event }>);
         };
-        const onExit = (code: number | null): void => done(new Error(`load worker exited (${code}) while waiting for '${event}'`));
+        const onExit = (code: number | null, signal: string | null): void => done(new Error(`load worker exited (code ${code}, signal ${signal}) while waiting for '${event}'`));
         function done(err?: Error, value?: Extract<WorkerEvent, { event: typeof event }>): void {
           clearTimeout(timer);
           child.off('message', onMessage);
@@ -29,13 +31,14 @@ export function forkWorker(): WorkerHandle {
           if (err) reject(err);
           else resolve(value!);
         }
+        if (!child.connected) return done(new Error(`load worker is gone (${exitStatus || 'IPC channel closed'})`));
         child.on('message', onMessage);
         child.once('exit', onExit);
-        child.send(command);
+        child.send(command, (err) => err && done(err));
       });
     },
     async stop() {
-      if (child.exitCode === null && child.connected) child.send({ cmd: 'close' } satisfies WorkerCommand);
+      if (child.exitCode === null && child.connected) child.send({ cmd: 'exit' } satisfies WorkerCommand);
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;
       clearTimeout(timer);

@@ -25,8 +25,3 @@ export function summarize(values: readonly number[]): Summary {
     max: values.length ? Math.max(...values) : Number.NaN,
   };
 }
-
-/** Returns `a / b` rounded to two decimals (NaN when b is 0). */
-export function ratio(a: number, b: number): number {
-  return b === 0 ? Number.NaN : Math.round((a / b) * 100) / 100;
-}

@@ -31,6 +31,7 @@ export function encodeTable(r: EncodeVsWarmResult): Table {
     title: `G2 push cost vs serialization, mesh-${r.mesh} (ms); cold/toBinary ${r.ratios.coldOverToBinary}x (goal <= 2), warm/cold ${r.ratios.warmOverCold}x, warm/write-only ${r.ratios.warmOverWriteOnly}x (goal <= 1.2)`,
     head: ['timer', 'median', 'p99', 'n'],
     rows: [
+      row('cold: push+gen+enc', r.coldMs),
       row('toBinary only', r.toBinaryOnlyMs),
       row('encodeSnapshot', r.encodeSnapshotMs),
       row('write only (4 responses)', r.writeOnlyMs),
