@@ -10,6 +10,22 @@ describe('loadConfigFiles', () => {
   });
   afterEach(() => tree.cleanup());
 
+  it('lets a later -f path replace an earlier one\'s object of the same key, as kubectl apply would', () => {
+    tree.write('base/vs.yaml', virtualService('reviews', 'reviews'));
+    tree.write('base/dr.yaml', destinationRule('reviews', 'reviews'));
+    tree.write('override.yaml', virtualService('reviews', 'other'));
+    const base = path.join(tree.dir, 'base');
+    const override = path.join(tree.dir, 'override.yaml');
+    const r = loadConfigFiles([base, override]);
+    expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}@${o.origin?.file}`)).toEqual([
+      `DestinationRule/reviews@${base}/dr.yaml`,
+      `VirtualService/reviews@${override}`,
+    ]);
+    expect(r.problems.map(formatProblem)).toEqual([
+      `Warning [VirtualService default/reviews] ${override}:1: replaces the object from ${base}/vs.yaml:1 (a later -f wins)`,
+    ]);
+  });
+
   it('reads files and directories once, naming files as given, and reports problems, syntax errors and missing paths', () => {
     tree.write('dir/a.yaml', documents(virtualService('a', 'a'), destinationRule('a', 'a')));
     tree.write('dir/sub/b.yml', virtualService('b', 'b'));

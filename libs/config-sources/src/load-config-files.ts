@@ -3,11 +3,16 @@ import * as path from 'node:path';
 import type { ConfigObject, ConfigProblem } from '@minipilot/config';
 import { readYamlFile, type LoadedFile } from './read-yaml-file.js';
 import { resolveServedObjects } from './resolve-objects.js';
+import { withCrossResourceChecks } from './analyze-served.js';
 import { isVanished, walkYamlTree } from './yaml-tree.js';
 
 /** What {@link loadConfigFiles} read. */
 export interface LoadedConfig {
-  /** The objects to use: valid, one per key (the first in path order wins), in file order. */
+  /**
+   * The objects to use: valid, one per key, in path order. Within one path (a directory) the first
+   * file in sorted order wins, as in the file source; across paths a later `-f` replaces an earlier
+   * one's object of the same key, as `kubectl apply -f a -f b` would.
+   */
   readonly objects: readonly ConfigObject[];
   /** Every problem, errors and warnings (duplicates included), in file order. */
   readonly problems: readonly ConfigProblem[];
@@ -33,33 +38,52 @@ export interface LoadConfigFilesOptions {
  * source's, with nothing served before: invalid objects and files with syntax errors are skipped.
  */
 export function loadConfigFiles(paths: readonly string[], options: LoadConfigFilesOptions = {}): LoadedConfig {
-  const loaded: LoadedFile[] = [];
+  const groups: LoadedFile[][] = [];
   const missing: string[] = [];
   const seen = new Set<string>();
-  const read = (abs: string, file: string): void => {
+  const read = (group: LoadedFile[], abs: string, file: string): void => {
     if (seen.has(abs)) return;
     seen.add(abs);
     const result = readYamlFile(abs, file);
-    if (result) loaded.push(result);
+    if (result) group.push(result);
     else missing.push(file);
   };
   const unreadable: ConfigProblem[] = [];
   for (const p of paths) {
+    const group: LoadedFile[] = [];
+    groups.push(group);
     try {
       if (!fs.statSync(p).isDirectory()) {
-        read(path.resolve(p), p);
+        read(group, path.resolve(p), p);
         continue;
       }
-      for (const rel of walkYamlTree(p).files.keys()) read(path.resolve(p, rel), path.join(p, rel));
+      for (const rel of walkYamlTree(p).files.keys()) read(group, path.resolve(p, rel), path.join(p, rel));
     } catch (error) {
       if (isVanished(error)) missing.push(p);
       else unreadable.push({ severity: 'error', message: `cannot read: ${(error as Error).message}`, origin: { file: p } });
     }
   }
-  const resolved = resolveServedObjects(loaded, new Map(), options.crossResourceChecks ?? true);
+  const objects = new Map<string, ConfigObject>();
+  const problems: ConfigProblem[] = [...unreadable];
+  for (const group of groups) {
+    const part = resolveServedObjects(group, new Map(), false);
+    problems.push(...part.problems);
+    for (const [key, o] of part.objects) {
+      const earlier = objects.get(key);
+      if (earlier) {
+        objects.delete(key);
+        const where = earlier.origin?.file ? ` from ${earlier.origin.file}${earlier.origin.doc !== undefined ? `:${earlier.origin.doc + 1}` : ''}` : '';
+        problems.push({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, severity: 'warning', message: `replaces the object${where} (a later -f wins)`, ...(o.origin ? { origin: o.origin } : {}) });
+      }
+      objects.set(key, o);
+    }
+  }
+  const merged = { objects, problems };
+  const resolved = options.crossResourceChecks ?? true ? withCrossResourceChecks(merged) : merged;
+  const loaded = groups.flat();
   return {
     objects: [...resolved.objects.values()],
-    problems: [...unreadable, ...resolved.problems],
+    problems: resolved.problems,
     syntaxErrors: loaded.filter((f) => f.result.syntaxError).map((f) => f.file),
     missing,
   };
