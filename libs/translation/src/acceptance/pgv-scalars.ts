@@ -8,8 +8,21 @@ export interface RuleProblem {
   readonly message: string;
 }
 
-/** The rule fields a PGV rules message sets (proto2 presence), keyed by proto field name. */
+const setRulesCache = new WeakMap<Message, Map<string, unknown>>();
+
+/**
+ * The rule fields a PGV rules message sets (proto2 presence), keyed by proto field name. Rules come
+ * from descriptors and never change, so each message's answer is computed once.
+ */
 export function setRules(rules: Message): Map<string, unknown> {
+  const cached = setRulesCache.get(rules);
+  if (cached) return cached;
+  const out = computeSetRules(rules);
+  setRulesCache.set(rules, out);
+  return out;
+}
+
+function computeSetRules(rules: Message): Map<string, unknown> {
   const desc = rulesSchema(rules.$typeName);
   const out = new Map<string, unknown>();
   for (const f of desc.fields) {
@@ -99,9 +112,12 @@ export function checkString(v: string, rules: validate.StringRules): RuleProblem
   if (v === '' && r.get('ignore_empty') === true) return [];
   const out: RuleProblem[] = [];
   const bad = (name: string, message: string) => out.push({ rule: `string.${name}`, message });
-  const q = JSON.stringify(v);
-  const chars = [...v].length;
-  const bytes = utf8.encode(v).length;
+  const quoted = JSON.stringify(v);
+  const q = quoted;
+  const needsChars = r.has('len') || r.has('min_len') || r.has('max_len');
+  const needsBytes = r.has('len_bytes') || r.has('min_bytes') || r.has('max_bytes');
+  const chars = needsChars ? [...v].length : 0;
+  const bytes = needsBytes ? utf8.encode(v).length : 0;
   const num = (k: string) => (r.has(k) ? Number(r.get(k) as bigint) : undefined);
   if (r.has('const') && v !== r.get('const')) bad('const', `value ${q} must equal ${JSON.stringify(r.get('const'))}`);
   const lens: [string, number, (n: number, lim: number) => boolean, string][] = [

@@ -1,8 +1,9 @@
-import { fromJson, getOption, hasOption, isFieldSet, ScalarType, type DescField, type DescMessage, type JsonValue, type Message } from '@bufbuild/protobuf';
+import { fromJson, isFieldSet, ScalarType, type DescField, type DescMessage, type JsonValue, type Message } from '@bufbuild/protobuf';
 import { anyUnpack, type Any, type Duration, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { envoyRegistry, validate } from '@minipilot/envoy-api';
 import { checkBool, checkBytes, checkEnum, checkNumber, checkString, setRules, type RuleProblem } from './pgv-scalars.js';
 import { checkDuration, checkTimestamp } from './pgv-time.js';
+import { rulesOf, isDisabled, isRequiredOneof } from './pgv-options.js';
 import type { FieldProblem } from './types.js';
 
 /** A message met during a walk and where it sits (`filter_chains[0].filters[0].typed_config`). */
@@ -78,10 +79,10 @@ function walk(desc: DescMessage, msg: Message, path: string, ctx: Ctx): void {
     list.push({ message: msg, path });
     ctx.visits.set(desc.typeName, list);
   }
-  if (getOption(desc, validate.disabled)) return;
+  if (isDisabled(desc)) return;
   const m = msg as unknown as Record<string, unknown>;
   for (const oneof of desc.oneofs) {
-    if (getOption(oneof, validate.required) && (m[oneof.localName] as { case: unknown }).case === undefined) {
+    if (isRequiredOneof(oneof) && (m[oneof.localName] as { case: unknown }).case === undefined) {
       report(ctx, joinPath(path, oneof.name), [{ rule: 'oneof.required', message: `one of ${oneof.fields.map((f) => f.name).join(', ')} must be set` }]);
     }
   }
@@ -95,7 +96,7 @@ function walk(desc: DescMessage, msg: Message, path: string, ctx: Ctx): void {
     } else {
       value = m[field.localName];
     }
-    const rules = hasOption(field, validate.rules) ? getOption(field, validate.rules) : undefined;
+    const rules = rulesOf(field);
     const fpath = joinPath(path, field.name);
     switch (field.fieldKind) {
       case 'scalar':

@@ -28,12 +28,13 @@ export function buildServiceRegistry(config: ConfigSnapshot, mesh: MeshConfig): 
   const endpoints = new Map<string, Map<number, EndpointModel[]>>();
   const seen = new Set<string>();
 
+  const index = indexWorkloads(config, pods);
   for (const svc of config.ofKind('Service')) {
     const model = kubeService(svc, mesh);
     if (!model) continue;
     seen.add(model.hostname);
     services.push(model);
-    endpoints.set(model.hostname, kubeEndpoints(svc, model, config, podByName, podByIp));
+    endpoints.set(model.hostname, kubeEndpoints(svc, model, config, index, podByName, podByIp));
   }
   const entries = [...config.ofKind('ServiceEntry')].sort(byCreation);
   for (const se of entries) {
@@ -97,7 +98,39 @@ function targetPortFor(svc: ServiceConfig, servicePort: number): number {
   return typeof p?.targetPort === 'number' ? p.targetPort : servicePort;
 }
 
-function kubeEndpoints(svc: ServiceConfig, model: ServiceModel, config: ConfigSnapshot, podByName: Map<string, PodConfig>, podByIp: Map<string, PodConfig>): Map<number, EndpointModel[]> {
+/** Lookups that keep registry building linear: EndpointSlices by `ns/service`, Pods by `ns/label=value`. */
+interface WorkloadIndex {
+  readonly slicesByService: ReadonlyMap<string, EndpointSliceConfig[]>;
+  readonly podsByLabel: ReadonlyMap<string, PodConfig[]>;
+}
+
+function indexWorkloads(config: ConfigSnapshot, pods: readonly PodConfig[]): WorkloadIndex {
+  const slicesByService = new Map<string, EndpointSliceConfig[]>();
+  for (const s of config.ofKind('EndpointSlice')) {
+    const name = s.metadata.labels['kubernetes.io/service-name'];
+    if (name === undefined) continue;
+    const key = `${s.metadata.namespace}/${name}`;
+    slicesByService.set(key, [...(slicesByService.get(key) ?? []), s]);
+  }
+  const podsByLabel = new Map<string, PodConfig[]>();
+  for (const p of pods) {
+    for (const [k, v] of Object.entries(p.metadata.labels)) {
+      const key = `${p.metadata.namespace}/${k}=${v}`;
+      const list = podsByLabel.get(key);
+      if (list) list.push(p); else podsByLabel.set(key, [p]);
+    }
+  }
+  return { slicesByService, podsByLabel };
+}
+
+/** Pods in `ns` whose labels contain `selector` (candidates come from the index by the selector's first label). */
+function podsSelected(index: WorkloadIndex, ns: string, selector: Readonly<Record<string, string>>): readonly PodConfig[] {
+  const [first] = Object.entries(selector);
+  if (!first) return [];
+  return (index.podsByLabel.get(`${ns}/${first[0]}=${first[1]}`) ?? []).filter((p) => matchesLabels(selector, p.metadata.labels));
+}
+
+function kubeEndpoints(svc: ServiceConfig, model: ServiceModel, config: ConfigSnapshot, index: WorkloadIndex, podByName: Map<string, PodConfig>, podByIp: Map<string, PodConfig>): Map<number, EndpointModel[]> {
   const ns = svc.metadata.namespace;
   const out = new Map<number, EndpointModel[]>(model.ports.map((p) => [p.port, []]));
   const podFor = (ip: string, ref?: { name?: string | undefined; namespace?: string | undefined }): PodConfig | undefined =>
@@ -111,7 +144,7 @@ function kubeEndpoints(svc: ServiceConfig, model: ServiceModel, config: ConfigSn
       ...(pod?.body.spec?.serviceAccountName ? { serviceAccount: pod.body.spec.serviceAccountName } : {}),
     });
   };
-  const slices = config.ofKind('EndpointSlice').filter((s) => s.metadata.namespace === ns && s.metadata.labels['kubernetes.io/service-name'] === svc.metadata.name);
+  const slices = index.slicesByService.get(`${ns}/${svc.metadata.name}`) ?? [];
   const eps = config.get('Endpoints', ns, svc.metadata.name);
   if (slices.length > 0) {
     addFromSlices(slices, model, add, podFor);
@@ -119,8 +152,7 @@ function kubeEndpoints(svc: ServiceConfig, model: ServiceModel, config: ConfigSn
     addFromEndpoints(eps, model, add, podFor);
   } else if (svc.spec.selector && Object.keys(svc.spec.selector).length > 0) {
     const sel = svc.spec.selector;
-    for (const pod of config.ofKind('Pod')) {
-      if (pod.metadata.namespace !== ns || !matchesLabels(sel, pod.metadata.labels)) continue;
+    for (const pod of podsSelected(index, ns, sel)) {
       const ip = podIps(pod)[0];
       if (!ip || pod.body.status?.phase === 'Succeeded' || pod.body.status?.phase === 'Failed') continue;
       for (const p of model.ports) add(p.port, ip, targetPortFor(svc, p.port), pod, true);
