@@ -25,15 +25,15 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('minipilot simulate', () => {
-  it('GET reviews:9080/ with end-user: jason from productpage → v2 (reviews-test-v2 over the lab), printed as one JSON object', () => {
-    const r = runCli(['simulate', '-f', sample('bookinfo_networking__virtual-service-reviews-test-v2'), '-f', LAB, '--node', PRODUCTPAGE,
+  it('GET reviews:9080/ with end-user: jason from productpage → v2 (reviews-test-v2 applied over the lab), printed as one JSON object', () => {
+    const r = runCli(['simulate', '-f', LAB, '-f', sample('bookinfo_networking__virtual-service-reviews-test-v2'), '--node', PRODUCTPAGE,
       '--request', '{"host":"reviews","port":9080,"method":"GET","path":"/","headers":{"end-user":"jason"}}']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       listener: '0.0.0.0_9080', filterChain: '', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', route: '',
       cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local',
     });
-    expect(r.stderr).toMatch(/duplicate of the object defined in .*virtual-service-reviews-test-v2\.yaml/); // the lab's reviews VS lost
+    expect(r.stderr).toMatch(/VirtualService default\/reviews\] .*virtual-service-reviews-test-v2\.yaml/); // it replaced the lab's reviews VS
   });
 
   it('answers from Istio\'s samples alone: 50/50 v3 gives both weighted candidates', () => {
