@@ -1,12 +1,20 @@
 import type { coreV3 } from '@minipilot/envoy-api';
 import type { SnapshotSource, XdsSnapshot } from '@minipilot/xds-server';
-import { parseProxy, proxyViewKey, generateResources, type Proxy, type PushContext, type EnvoyResources } from '@minipilot/translation';
+import { parseProxy, configViewKey, generateResources, type Proxy, type PushContext, type EnvoyResources } from '@minipilot/translation';
 import { encodeSnapshot } from './encode.js';
 import { acceptResources, type Accepted } from './accept.js';
 
-interface View {
+interface Stream {
+  readonly nodeId: string;
   readonly proxy: Proxy;
-  readonly watchers: Set<(s: XdsSnapshot) => void>;
+  readonly onSnapshot: (s: XdsSnapshot) => void;
+  key: string;
+}
+
+interface View {
+  /** The first proxy of the view: every proxy in it gets the same config, so any one generates it. */
+  readonly proxy: Proxy;
+  readonly streams: Set<Stream>;
   push?: PushContext;
   resources?: EnvoyResources;
   snapshot?: XdsSnapshot;
@@ -25,8 +33,9 @@ export interface ProxySnapshots extends SnapshotSource {
 }
 
 /**
- * Groups proxies by {@link proxyViewKey}: proxies that must get identical config share one
- * generated and encoded snapshot. A view is regenerated once per push context, and dropped when its
+ * Groups proxies by `configViewKey`: proxies that get identical config (replicas of one workload,
+ * gateway replicas) share one generated, checked and encoded snapshot. Keys depend on the registry,
+ * so streams are re-keyed on every push; a view is regenerated once per push and dropped when its
  * last stream closes.
  */
 export function createProxySnapshots(
@@ -42,7 +51,23 @@ export function createProxySnapshots(
 ): ProxySnapshots {
   let push = initial;
   const views = new Map<string, View>();
-  const byNodeId = new Map<string, string>();
+  const streams = new Set<Stream>();
+
+  const join = (stream: Stream): View => {
+    let view = views.get(stream.key);
+    if (!view) {
+      view = { proxy: stream.proxy, streams: new Set() };
+      views.set(stream.key, view);
+    }
+    view.streams.add(stream);
+    return view;
+  };
+  const leave = (stream: Stream): void => {
+    const view = views.get(stream.key);
+    if (!view) return;
+    view.streams.delete(stream);
+    if (view.streams.size === 0) views.delete(stream.key);
+  };
 
   const refresh = (view: View): XdsSnapshot => {
     if (view.push !== push || !view.snapshot) {
@@ -71,34 +96,34 @@ export function createProxySnapshots(
   return {
     watch(node: coreV3.Node, onSnapshot: (s: XdsSnapshot) => void): () => void {
       const proxy = parseProxy({ id: node.id, metadata: node.metadata ?? {} });
-      const key = proxyViewKey(proxy);
-      let view = views.get(key);
-      if (!view) {
-        view = { proxy, watchers: new Set() };
-        views.set(key, view);
-      }
-      view.watchers.add(onSnapshot);
-      byNodeId.set(node.id, key);
-      onSnapshot(refresh(view));
-      const v = view;
+      const stream: Stream = { nodeId: node.id, proxy, onSnapshot, key: configViewKey(proxy, push) };
+      streams.add(stream);
+      onSnapshot(refresh(join(stream)));
       return () => {
-        v.watchers.delete(onSnapshot);
-        if (v.watchers.size === 0) views.delete(key);
+        streams.delete(stream);
+        leave(stream);
       };
     },
     setPush(next: PushContext): void {
       push = next;
-      for (const view of views.values()) {
+      for (const stream of streams) {
+        const key = configViewKey(stream.proxy, push);
+        if (key === stream.key) continue;
+        leave(stream);
+        stream.key = key;
+        join(stream);
+      }
+      for (const view of [...views.values()]) {
         const snap = refresh(view);
-        for (const w of [...view.watchers]) w(snap);
+        for (const s of [...view.streams]) s.onSnapshot(snap);
       }
     },
     resourcesFor(proxyId: string) {
-      const key = byNodeId.get(proxyId) ?? [...byNodeId.entries()].find(([id]) => id.split('~')[2] === proxyId)?.[1];
-      const view = key ? views.get(key) : undefined;
+      const stream = [...streams].find((s) => s.nodeId === proxyId) ?? [...streams].find((s) => s.nodeId.split('~')[2] === proxyId);
+      const view = stream ? views.get(stream.key) : undefined;
       if (!view) return undefined;
       refresh(view);
-      return { proxy: view.proxy, resources: view.resources! };
+      return { proxy: stream!.proxy, resources: view.resources! };
     },
     viewCount: () => views.size,
   };

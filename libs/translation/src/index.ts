@@ -3,7 +3,8 @@
  * context; no IO.
  */
 // Proxies
-export { parseProxy, proxyViewKey, ProxyIdError } from './proxy.js';
+export { parseProxy, ProxyIdError } from './proxy.js';
+export { configViewKey } from './view-key.js';
 export type { Proxy, ProxyType, ProxyNodeInput } from './proxy.js';
 
 // The world

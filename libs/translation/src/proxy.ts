@@ -4,7 +4,7 @@ export type ProxyType = 'sidecar' | 'router';
 /**
  * What generators know about one proxy: parsed from the Envoy node id
  * (`sidecar~10.1.1.1~productpage-v1-abc.default~default.svc.cluster.local`) and node metadata.
- * This is the only per-proxy input to generators; two proxies with the same {@link proxyViewKey}
+ * This is the only per-proxy input to generators; two proxies with the same `configViewKey`
  * receive identical resources.
  */
 export interface Proxy {
@@ -81,16 +81,4 @@ export function parseProxy(node: ProxyNodeInput): Proxy {
     generator: str('GENERATOR') === 'grpc' ? 'grpc' : 'envoy',
     istioProxy: str('ISTIO_VERSION') !== undefined,
   });
-}
-
-/**
- * A key that is equal for proxies that must receive identical config (same type, namespace, labels,
- * domain, generator and the metadata generators read), so their resources are built and encoded once.
- */
-export function proxyViewKey(p: Proxy): string {
-  const labels = Object.keys(p.labels).sort().map((k) => `${k}=${p.labels[k]}`).join(',');
-  const meta = ['ISTIO_VERSION', 'INTERCEPTION_MODE', 'IDLE_TIMEOUT', 'HTTP10'].map((k) => String(p.metadata[k] ?? '')).join('|');
-  // Without metadata LABELS the workload's labels come from the registry (a Pod), so only the same pod shares.
-  const identity = p.type === 'sidecar' ? p.ips.join(',') : labels === '' ? `${p.podName}.${p.namespace}` : '';
-  return [p.type, p.generator, p.namespace, p.dnsDomain, p.istioProxy, labels, meta, identity].join('~');
 }
