@@ -85,7 +85,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     current = update;
     metrics.inboundUpdate('config');
     push = build(update);
-    snapshots!.setPush(push);
+    snapshots!.setPush(push).catch((err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
   });
 
   const xdsLog = log.child({ scope: 'ads' });

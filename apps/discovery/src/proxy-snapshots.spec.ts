@@ -9,16 +9,16 @@ import { createProxySnapshots } from './proxy-snapshots.js';
 import { EMBEDDED_LAB_DIR } from './options.js';
 
 const lab: ConfigObject[] = fs.readdirSync(EMBEDDED_LAB_DIR).filter((f) => f.endsWith('.yaml')).flatMap((f) => loadYaml(fs.readFileSync(path.join(EMBEDDED_LAB_DIR, f), 'utf8'), f).objects);
-const replica = (version: string): ConfigObject[] => loadYaml(`apiVersion: v1
+const replica = (version: string): ConfigObject[] => [...loadYaml(`apiVersion: v1
 kind: Pod
 metadata: {name: reviews-v1-1, namespace: default, labels: {app: reviews, version: ${version}}}
 status: {phase: Running, podIP: 10.244.0.24}
-`).objects;
+`).objects];
 const pushWith = (extra: ConfigObject[]): PushContext => buildPushContext(createConfigSnapshot([...lab, ...extra]));
 const node = (id: string): coreV3.Node => create(coreV3.NodeSchema, { id });
 
 describe('createProxySnapshots', () => {
-  it('shares one generated snapshot among replicas of a workload, re-keys streams when the registry changes, and forgets closed streams', () => {
+  it('shares one generated snapshot among replicas of a workload, re-keys streams when the registry changes, and forgets closed streams', async () => {
     let generations = 0;
     const snapshots = createProxySnapshots(pushWith(replica('v1')), { onGenerated: () => { generations++; } });
     const seen = new Map<string, XdsSnapshot>();
@@ -33,7 +33,7 @@ describe('createProxySnapshots', () => {
     expect(seen.get('c')).not.toBe(seen.get('a'));
 
     // The replica is relabelled v2: its workload labels differ now, so it gets its own view.
-    snapshots.setPush(pushWith(replica('v2')));
+    await snapshots.setPush(pushWith(replica('v2')));
     expect(snapshots.viewCount()).toBe(3);
     expect(seen.get('a')).not.toBe(seen.get('b'));
     expect(snapshots.resourcesFor('reviews-v1-1.default')?.proxy.ip).toBe('10.244.0.24');

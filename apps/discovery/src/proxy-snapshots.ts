@@ -24,8 +24,12 @@ interface View {
 
 /** The snapshot source the xDS server reads, plus what the debug endpoints need. */
 export interface ProxySnapshots extends SnapshotSource {
-  /** Installs a new push context: every watched view is regenerated once and its watchers notified. */
-  setPush(push: PushContext): void;
+  /**
+   * Installs a new push context: streams are re-keyed, then every view is regenerated once and its
+   * streams notified, one view per event-loop turn so health checks and ADS traffic keep flowing.
+   * Resolves when every view serves `push` (or a newer one).
+   */
+  setPush(push: PushContext): Promise<void>;
   /** The resources a connected proxy currently gets, by node id or `pod.namespace`. */
   resourcesFor(proxyId: string): { proxy: Proxy; resources: EnvoyResources } | undefined;
   /** Number of distinct views (groups of proxies sharing one snapshot). */
@@ -69,6 +73,18 @@ export function createProxySnapshots(
     if (view.streams.size === 0) views.delete(stream.key);
   };
 
+  let draining: Promise<void> | undefined;
+  /** Regenerates stale views one per event-loop turn until all serve the latest push (a newer push joins in). */
+  const drain = async (): Promise<void> => {
+    for (;;) {
+      const stale = [...views.values()].find((v) => v.push !== push);
+      if (!stale) return;
+      const snap = refresh(stale);
+      for (const s of [...stale.streams]) s.onSnapshot(snap);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+
   const refresh = (view: View): XdsSnapshot => {
     if (view.push !== push || !view.snapshot) {
       const start = performance.now();
@@ -104,7 +120,7 @@ export function createProxySnapshots(
         leave(stream);
       };
     },
-    setPush(next: PushContext): void {
+    setPush(next: PushContext): Promise<void> {
       push = next;
       for (const stream of streams) {
         const key = configViewKey(stream.proxy, push);
@@ -113,10 +129,8 @@ export function createProxySnapshots(
         stream.key = key;
         join(stream);
       }
-      for (const view of [...views.values()]) {
-        const snap = refresh(view);
-        for (const s of [...view.streams]) s.onSnapshot(snap);
-      }
+      draining ??= drain().finally(() => { draining = undefined; });
+      return draining;
     },
     resourcesFor(proxyId: string) {
       const stream = [...streams].find((s) => s.nodeId === proxyId) ?? [...streams].find((s) => s.nodeId.split('~')[2] === proxyId);
