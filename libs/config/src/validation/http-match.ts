@@ -36,14 +36,19 @@ export function checkHttpMatches(c: Collector, field: string, matches: readonly 
     checkStringMatch(c, at(f, 'method'), m.method, 'method');
     checkStringMatch(c, at(f, 'authority'), m.authority, 'authority');
     for (const [name, sm] of Object.entries(m.queryParams ?? {})) checkStringMatch(c, atKey(at(f, 'queryParams'), name), sm, 'queryParams');
-    if (m.port !== undefined && m.port !== 0) {
-      const err = portError(m.port);
-      if (err) c.error(at(f, 'port'), err);
-    }
-    checkLabels(c, at(f, 'sourceLabels'), m.sourceLabels);
-    checkGatewayNames(c, at(f, 'gateways'), m.gateways);
-    if (m.sourceNamespace && !isDns1123Label(m.sourceNamespace)) c.error(at(f, 'sourceNamespace'), `sourceNamespace match ${m.sourceNamespace} is invalid`);
+    checkMatchSource(c, f, m);
   });
+}
+
+/** The match fields HTTP, TCP and TLS matches share: port, sourceLabels, gateways, sourceNamespace. */
+export function checkMatchSource(c: Collector, f: string, m: { port?: number | undefined; sourceLabels?: Record<string, string> | undefined; gateways?: string[] | undefined; sourceNamespace?: string | undefined }): void {
+  if (m.port !== undefined && m.port !== 0) {
+    const err = portError(m.port);
+    if (err) c.error(at(f, 'port'), err);
+  }
+  checkLabels(c, at(f, 'sourceLabels'), m.sourceLabels);
+  checkGatewayNames(c, at(f, 'gateways'), m.gateways);
+  if (m.sourceNamespace && !isDns1123Label(m.sourceNamespace)) c.error(at(f, 'sourceNamespace'), `sourceNamespace match ${m.sourceNamespace} is invalid`);
 }
 
 /** Returns the header names of every match that route on JWT claims. */

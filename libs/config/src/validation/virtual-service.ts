@@ -5,11 +5,11 @@ import { at, type Collector } from './collector.js';
 import { checkDestination, checkGatewayNames, checkWeights } from './destination.js';
 import { checkHeaderOperations } from './headers.js';
 import { hostSubsetOf, hostsOverlap, ipSubnetError, isDns1123Label, isIPAddress, wildcardDomainError } from './hostname.js';
-import { checkHttpMatches, jwtClaimHeaders } from './http-match.js';
+import { checkHttpMatches, checkMatchSource, jwtClaimHeaders } from './http-match.js';
 import {
   checkAuthorityRewrite, checkCors, checkDirectResponse, checkFault, checkMirrors, checkRedirect, checkRetries, checkRewrite,
 } from './http-policies.js';
-import { checkDuration, checkExportTo, checkLabels, portError } from './primitives.js';
+import { checkDuration, checkExportTo } from './primitives.js';
 
 /** Reports every Istio rule for a VirtualService. */
 export function checkVirtualService(c: Collector, vs: VirtualServiceConfig): void {
@@ -128,13 +128,7 @@ function checkL4Match(c: Collector, f: string, m: L4Match): void {
     const err = ipSubnetError(s);
     if (err) c.error(at(at(f, 'destinationSubnets'), j), err);
   });
-  if (m.port !== undefined && m.port !== 0) {
-    const err = portError(m.port);
-    if (err) c.error(at(f, 'port'), err);
-  }
-  checkLabels(c, at(f, 'sourceLabels'), m.sourceLabels);
-  checkGatewayNames(c, at(f, 'gateways'), m.gateways);
-  if (m.sourceNamespace && !isDns1123Label(m.sourceNamespace)) c.error(at(f, 'sourceNamespace'), `sourceNamespace match ${m.sourceNamespace} is invalid`);
+  checkMatchSource(c, f, m);
 }
 
 function checkTcpRoute(c: Collector, field: string, t: TCPRoute): void {
