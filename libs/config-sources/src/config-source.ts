@@ -11,7 +11,7 @@ export interface ConfigSourceUpdate {
 }
 
 /**
- * A stream of config: a fixed set, a watched YAML directory, or (later) Kubernetes informers.
+ * A stream of config: a fixed set, a watched YAML directory, or Kubernetes informers.
  * Consumers call `start()` once, build from the update it resolves with, then follow `onUpdate`.
  */
 export interface ConfigSource {
