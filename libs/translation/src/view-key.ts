@@ -12,13 +12,7 @@ import type { PushContext } from './model/push-context.js';
  */
 export function configViewKey(proxy: Proxy, push: PushContext): string {
   const enriched = withWorkloadLabels(proxy, push);
-  const ips = new Set(proxy.ips);
-  const served: string[] = [];
-  for (const svc of push.services) {
-    for (const port of svc.ports) {
-      for (const ep of push.endpoints(svc.hostname, port.port)) if (ips.has(ep.address)) served.push(`${svc.hostname}|${port.port}|${ep.port}`);
-    }
-  }
+  const served = proxy.ips.flatMap((ip) => push.servedAt(ip));
   const v6 = proxy.ips.filter((ip) => ip.includes(':')).length;
   const family = v6 === 0 ? 'v4' : v6 === proxy.ips.length ? 'v6' : 'dual';
   const labels = Object.keys(enriched.labels).sort().map((k) => `${k}=${enriched.labels[k]}`).join(',');

@@ -7,9 +7,8 @@ import type { Proxy } from './proxy.js';
  * Lets lab users connect Envoy or a gRPC client without repeating the pod's labels in metadata.
  */
 export function withWorkloadLabels(proxy: Proxy, push: PushContext): Proxy {
-  const pods = push.config.ofKind('Pod');
-  const pod = pods.find((p) => p.metadata.namespace === proxy.namespace && p.metadata.name === proxy.podName)
-    ?? pods.find((p) => p.metadata.namespace === proxy.namespace && p.body.status?.podIP !== undefined && proxy.ips.includes(p.body.status.podIP));
+  const pod = push.config.get('Pod', proxy.namespace, proxy.podName)
+    ?? proxy.ips.map((ip) => push.podByIp(proxy.namespace, ip)).find((p) => p !== undefined);
   if (!pod || Object.keys(pod.metadata.labels).length === 0) return proxy;
   return Object.freeze({ ...proxy, labels: { ...proxy.labels, ...pod.metadata.labels } });
 }

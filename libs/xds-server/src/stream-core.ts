@@ -94,7 +94,8 @@ export function createStreamCore<Res>(deps: StreamCoreDeps<Res>): StreamCore<Res
       t.nacked = { version, nonce, message };
       const record = { time: new Date().toISOString(), nodeId: deps.nodeId(), streamId: deps.streamId, typeUrl: t.typeUrl, nonce, version, message };
       deps.nacks.add(record);
-      deps.logger.warn(record, 'xds: client rejected a response (NACK)');
+      const { time: _time, ...fields } = record; // the logger stamps its own time
+      deps.logger.warn(fields, 'xds: client rejected a response (NACK)');
       deps.emit({ kind: 'nack', ...ids(), typeUrl: t.typeUrl, version, nonce, message });
     },
     send(t, summary, build) {

@@ -1,4 +1,4 @@
-import type { ConfigSnapshot, MeshConfig, VirtualServiceConfig, DestinationRuleConfig, GatewayConfig, Subset, TrafficPolicy } from '@minipilot/config';
+import type { ConfigSnapshot, MeshConfig, PodConfig, VirtualServiceConfig, DestinationRuleConfig, GatewayConfig, Subset, TrafficPolicy } from '@minipilot/config';
 import { DEFAULT_MESH_CONFIG } from '@minipilot/config';
 import { buildServiceRegistry, matchesLabels } from './service-registry.js';
 import { resolveHost, resolveGatewayName, hostMatches } from './host.js';
@@ -45,6 +45,10 @@ export interface PushContext {
   destinationRule(proxyNamespace: string, hostname: string, proxyLabels?: Readonly<Record<string, string>>): EffectiveDestinationRule | undefined;
   /** True if a config object in namespace `ns` with `exportTo` is visible from `viewerNamespace`. */
   visibleTo(exportTo: readonly string[], ns: string, viewerNamespace: string): boolean;
+  /** The service ports with an endpoint on `address`, as `hostname|port|targetPort` (indexed once per push). */
+  servedAt(address: string): readonly string[];
+  /** The Pod holding `ip` in namespace `ns`, if the registry has one (indexed once per push). */
+  podByIp(ns: string, ip: string): PodConfig | undefined;
 }
 
 function visible(exportTo: readonly string[], ns: string, viewer: string): boolean {
@@ -98,6 +102,33 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
   };
 
   const empty: readonly EndpointModel[] = Object.freeze([]);
+  let served: Map<string, string[]> | undefined;
+  const servedAt = (address: string): readonly string[] => {
+    if (!served) {
+      served = new Map();
+      for (const [hostname, ports] of registry.endpoints) {
+        for (const [port, eps] of ports) {
+          for (const ep of eps) {
+            const list = served.get(ep.address);
+            const entry = `${hostname}|${port}|${ep.port}`;
+            if (!list) served.set(ep.address, [entry]); else if (!list.includes(entry)) list.push(entry);
+          }
+        }
+      }
+    }
+    return served.get(address) ?? [];
+  };
+  let podsByIp: Map<string, PodConfig> | undefined;
+  const podByIp = (ns: string, ip: string): PodConfig | undefined => {
+    if (!podsByIp) {
+      podsByIp = new Map();
+      for (const p of config.ofKind('Pod')) {
+        const ips = [p.body.status?.podIP, ...(p.body.status?.podIPs ?? []).map((x) => x.ip)];
+        for (const a of ips) if (a && !podsByIp.has(`${p.metadata.namespace}/${a}`)) podsByIp.set(`${p.metadata.namespace}/${a}`, p);
+      }
+    }
+    return podsByIp.get(`${ns}/${ip}`);
+  };
   return Object.freeze({
     mesh,
     config,
@@ -108,6 +139,8 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     gateways: config.ofKind('Gateway'),
     destinationRule,
     visibleTo: visible,
+    servedAt,
+    podByIp,
   });
 }
 
