@@ -1,35 +1,19 @@
 import { formatProblem } from '@minipilot/config';
-import { createFileSource } from './file-source.js';
 import type { ConfigSource } from './config-source.js';
-import { createRecordingLogger } from './testing/recording-logger.js';
-import { createTempTree, destinationRule, documents, virtualService, type TempTree } from './testing/temp-tree.js';
+import { destinationRule, documents, virtualService } from './testing/temp-tree.js';
+import { useFileSourceFixture } from './testing/file-source-fixture.js';
 import { recordUpdates, waitFor } from './testing/update-recorder.js';
 
 const badTimeout = (name: string): string => virtualService(name, name).replace('  - route:', '  - timeout: 5\n    route:');
 
 describe('createFileSource with broken config', () => {
-  let tree: TempTree;
-  let source: ConfigSource | undefined;
-  const logger = createRecordingLogger();
-
-  beforeEach(() => {
-    tree = createTempTree();
-    logger.entries.length = 0;
-  });
-  afterEach(async () => {
-    await source?.stop();
-    source = undefined;
-    tree.cleanup();
-  });
-
-  const startSource = (): ConfigSource => (source = createFileSource({ dir: tree.dir, debounceMs: 30, rescanMs: 100, logger }));
+  const fx = useFileSourceFixture();
+  const { logger, startSource, hostsOf } = fx;
   const lines = (s: ConfigSource): string[] => s.current()!.problems.map(formatProblem);
-  const hostsOf = (s: ConfigSource, name: string): readonly string[] | undefined =>
-    s.current()!.snapshot.get('VirtualService', 'default', name)?.spec.hosts;
 
   it('serves the good objects beside a bad one and reports the problem once, naming file, document, object and field', async () => {
-    tree.write('good.yaml', virtualService('good', 'good'));
-    tree.write('mixed.yaml', documents(destinationRule('ok', 'ok'), badTimeout('bad')));
+    fx.tree.write('good.yaml', virtualService('good', 'good'));
+    fx.tree.write('mixed.yaml', documents(destinationRule('ok', 'ok'), badTimeout('bad')));
     const s = startSource();
     const first = await s.start();
 
@@ -39,7 +23,7 @@ describe('createFileSource with broken config', () => {
     expect(first.problems[0]).toMatchObject({ severity: 'error', kind: 'VirtualService', name: 'bad', field: 'spec.http[0].timeout', origin: { file: 'mixed.yaml', doc: 1 } });
 
     const rec = recordUpdates(s);
-    tree.write('good.yaml', virtualService('good', 'good-v2'));
+    fx.tree.write('good.yaml', virtualService('good', 'good-v2'));
     await rec.next();
     await rec.expectNone(300); // a few rescans
     const logged = logger.entries.filter((e) => e.level === 'error');
@@ -47,12 +31,12 @@ describe('createFileSource with broken config', () => {
   });
 
   it('keeps the last good version of an object edited into an invalid one, and serves the fix', async () => {
-    tree.write('a.yaml', virtualService('a', 'a'));
+    fx.tree.write('a.yaml', virtualService('a', 'a'));
     const s = startSource();
     await s.start();
     const rec = recordUpdates(s);
 
-    tree.write('a.yaml', badTimeout('a'));
+    fx.tree.write('a.yaml', badTimeout('a'));
     await waitFor(() => s.current()!.problems.length > 0);
     expect(hostsOf(s, 'a')).toEqual(['a']);
     expect(lines(s)).toEqual([
@@ -61,15 +45,15 @@ describe('createFileSource with broken config', () => {
     ]);
     await rec.expectNone(200);
 
-    tree.write('a.yaml', virtualService('a', 'a-fixed'));
+    fx.tree.write('a.yaml', virtualService('a', 'a-fixed'));
     const fixed = await rec.next();
     expect([...fixed.changedKeys]).toEqual(['VirtualService/default/a']);
     expect(fixed.problems).toEqual([]);
     expect(hostsOf(s, 'a')).toEqual(['a-fixed']);
 
-    tree.write('a.yaml', badTimeout('a'));
+    fx.tree.write('a.yaml', badTimeout('a'));
     await waitFor(() => s.current()!.problems.length > 0);
-    tree.remove('a.yaml');
+    fx.tree.remove('a.yaml');
     const removed = await rec.next();
     expect([...removed.changedKeys]).toEqual(['VirtualService/default/a']);
     expect(removed.snapshot.objects.size).toBe(0);
@@ -77,15 +61,15 @@ describe('createFileSource with broken config', () => {
   });
 
   it('keeps the last good versions of every object of a file with a YAML syntax error', async () => {
-    tree.write('a.yaml', documents(virtualService('a', 'a'), destinationRule('a', 'a')));
-    tree.write('new.yaml', virtualService('n', 'n'));
+    fx.tree.write('a.yaml', documents(virtualService('a', 'a'), destinationRule('a', 'a')));
+    fx.tree.write('new.yaml', virtualService('n', 'n'));
     const s = startSource();
     await s.start();
     const rec = recordUpdates(s);
 
     // The first document is still readable, but a file with a syntax error is not trusted at all.
-    tree.write('a.yaml', documents(virtualService('a', 'a-v2'), 'kind: [unclosed\n'));
-    tree.write('new.yaml', documents(virtualService('n', 'n'), virtualService('m', 'm'), 'metadata: {name\n'));
+    fx.tree.write('a.yaml', documents(virtualService('a', 'a-v2'), 'kind: [unclosed\n'));
+    fx.tree.write('new.yaml', documents(virtualService('n', 'n'), virtualService('m', 'm'), 'metadata: {name\n'));
     await waitFor(() => s.current()!.problems.length === 4);
     await rec.expectNone(200);
     expect(hostsOf(s, 'a')).toEqual(['a']);
@@ -98,22 +82,22 @@ describe('createFileSource with broken config', () => {
       'Warning new.yaml: file not reloaded: still serving the last good version of its 1 object(s)',
     ]);
 
-    tree.write('a.yaml', virtualService('a', 'a-v2'));
+    fx.tree.write('a.yaml', virtualService('a', 'a-v2'));
     const fixed = await rec.next();
     expect([...fixed.changedKeys].sort()).toEqual(['DestinationRule/default/a', 'VirtualService/default/a']);
     expect(hostsOf(s, 'a')).toEqual(['a-v2']);
   });
 
   it('serves nothing from a new file with a syntax error', async () => {
-    tree.write('broken.yaml', documents(virtualService('a', 'a'), 'kind: [unclosed\n'));
+    fx.tree.write('broken.yaml', documents(virtualService('a', 'a'), 'kind: [unclosed\n'));
     const first = await startSource().start();
     expect(first.snapshot.objects.size).toBe(0);
     expect(first.problems.map((p) => p.stage)).toEqual(['syntax']);
   });
 
   it('serves the first of two files defining the same key and warns about the other', async () => {
-    tree.write('a.yaml', virtualService('x', 'from-a'));
-    tree.write('b/x.yaml', virtualService('x', 'from-b'));
+    fx.tree.write('a.yaml', virtualService('x', 'from-a'));
+    fx.tree.write('b/x.yaml', virtualService('x', 'from-b'));
     const s = startSource();
     const first = await s.start();
     expect(hostsOf(s, 'x')).toEqual(['from-a']);
@@ -123,7 +107,7 @@ describe('createFileSource with broken config', () => {
     expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.msg)).toEqual([formatProblem(first.problems[0]!)]);
 
     const rec = recordUpdates(s);
-    tree.remove('a.yaml');
+    fx.tree.remove('a.yaml');
     const update = await rec.next();
     expect([...update.changedKeys]).toEqual(['VirtualService/default/x']);
     expect(hostsOf(s, 'x')).toEqual(['from-b']);

@@ -1,9 +1,7 @@
 import { formatProblem } from '@minipilot/config';
-import { createFileSource } from './file-source.js';
 import { loadConfigFiles } from './load-config-files.js';
-import type { ConfigSource } from './config-source.js';
-import { createRecordingLogger } from './testing/recording-logger.js';
-import { createTempTree, destinationRule, documents, virtualService, type TempTree } from './testing/temp-tree.js';
+import { createTempTree, destinationRule, documents, virtualService } from './testing/temp-tree.js';
+import { useFileSourceFixture } from './testing/file-source-fixture.js';
 import { recordUpdates, waitFor } from './testing/update-recorder.js';
 
 /** A VirtualService that passes the schema but not Istio's rules: RE2 has no look-ahead. */
@@ -15,28 +13,14 @@ const sameHostTwice = (name: string): string =>
   virtualService(name, 'ratings').replace('hosts: [ratings]', 'hosts: [ratings, ratings.default.svc.cluster.local]');
 
 describe('createFileSource with resources that fail validation', () => {
-  let tree: TempTree;
-  let source: ConfigSource | undefined;
-  const logger = createRecordingLogger();
-
-  beforeEach(() => {
-    tree = createTempTree();
-    logger.entries.length = 0;
-  });
-  afterEach(async () => {
-    await source?.stop();
-    source = undefined;
-    tree.cleanup();
-  });
-
-  const startSource = (): ConfigSource => (source = createFileSource({ dir: tree.dir, debounceMs: 30, rescanMs: 100, logger }));
-  const hostsOf = (s: ConfigSource, name: string): readonly string[] | undefined => s.current()!.snapshot.get('VirtualService', 'default', name)?.spec.hosts;
+  const fx = useFileSourceFixture();
+  const { logger, startSource, hostsOf } = fx;
   const errorLines = (): string[] => logger.entries.filter((e) => e.level === 'error').map((e) => e.msg ?? '');
 
   it('serves the good files beside a bad one and logs the Istio error once', async () => {
-    tree.write('a-good.yaml', virtualService('good', 'good'));
-    tree.write('b-bad.yaml', documents(destinationRule('ok', 'ok'), lookahead('bad', 'bad')));
-    tree.write('c-good.yaml', virtualService('also-good', 'also-good'));
+    fx.tree.write('a-good.yaml', virtualService('good', 'good'));
+    fx.tree.write('b-bad.yaml', documents(destinationRule('ok', 'ok'), lookahead('bad', 'bad')));
+    fx.tree.write('c-good.yaml', virtualService('also-good', 'also-good'));
     const s = startSource();
     const first = await s.start();
 
@@ -47,20 +31,20 @@ describe('createFileSource with resources that fail validation', () => {
     expect(first.problems[0]).toMatchObject({ severity: 'error', stage: 'validation' });
 
     const rec = recordUpdates(s);
-    tree.write('a-good.yaml', virtualService('good', 'good-v2'));
+    fx.tree.write('a-good.yaml', virtualService('good', 'good-v2'));
     await rec.next();
     await rec.expectNone(300);
     expect(errorLines()).toEqual([expected]);
   });
 
   it('keeps the last good version of a resource edited into an invalid one, and serves the fix', async () => {
-    tree.write('a.yaml', virtualService('a', 'a'));
-    tree.write('b.yaml', virtualService('b', 'b'));
+    fx.tree.write('a.yaml', virtualService('a', 'a'));
+    fx.tree.write('b.yaml', virtualService('b', 'b'));
     const s = startSource();
     await s.start();
     const rec = recordUpdates(s);
 
-    tree.write('a.yaml', lookahead('a', 'a-broken'));
+    fx.tree.write('a.yaml', lookahead('a', 'a-broken'));
     await waitFor(() => s.current()!.problems.length > 0);
     expect(hostsOf(s, 'a')).toEqual(['a']);
     expect(hostsOf(s, 'b')).toEqual(['b']);
@@ -70,7 +54,7 @@ describe('createFileSource with resources that fail validation', () => {
     ]);
     await rec.expectNone(200);
 
-    tree.write('a.yaml', virtualService('a', 'a-fixed'));
+    fx.tree.write('a.yaml', virtualService('a', 'a-fixed'));
     const fixed = await rec.next();
     expect([...fixed.changedKeys]).toEqual(['VirtualService/default/a']);
     expect(fixed.problems).toEqual([]);
@@ -78,8 +62,8 @@ describe('createFileSource with resources that fail validation', () => {
   });
 
   it('withholds a resource with a cross-resource error while every other resource keeps its routes', async () => {
-    tree.write('a.yaml', virtualService('reviews', 'reviews'));
-    tree.write('b.yaml', sameHostTwice('ratings'));
+    fx.tree.write('a.yaml', virtualService('reviews', 'reviews'));
+    fx.tree.write('b.yaml', sameHostTwice('ratings'));
     const s = startSource();
     const first = await s.start();
 
@@ -90,15 +74,15 @@ describe('createFileSource with resources that fail validation', () => {
     ]);
 
     const rec = recordUpdates(s);
-    tree.write('b.yaml', virtualService('ratings', 'ratings'));
+    fx.tree.write('b.yaml', virtualService('ratings', 'ratings'));
     const fixed = await rec.next();
     expect([...fixed.changedKeys]).toEqual(['VirtualService/default/ratings']);
     expect(fixed.problems).toEqual([]);
   });
 
   it('serves a route to an undefined subset, with a warning (Envoy accepts it and answers 503)', async () => {
-    tree.write('vs.yaml', virtualService('reviews', 'reviews').replace('{host: reviews}', '{host: reviews, subset: v9}'));
-    tree.write('dr.yaml', destinationRule('reviews', 'reviews', ['v1']));
+    fx.tree.write('vs.yaml', virtualService('reviews', 'reviews').replace('{host: reviews}', '{host: reviews, subset: v9}'));
+    fx.tree.write('dr.yaml', destinationRule('reviews', 'reviews', ['v1']));
     const first = await startSource().start();
     expect(first.snapshot.get('VirtualService', 'default', 'reviews')).toBeDefined();
     expect(first.problems.map(formatProblem)).toEqual([
