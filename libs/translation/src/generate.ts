@@ -1,33 +1,71 @@
-import type { listenerV3, routeV3 } from '@minipilot/envoy-api';
+import type { listenerV3, routeV3, clusterV3, endpointV3 } from '@minipilot/envoy-api';
 import { buildGrpcListeners, buildGrpcRoutes } from './generators/grpc.js';
-import { buildSidecarListeners } from './generators/sidecar-listeners.js';
+import { buildSidecarScopeListeners, buildSidecarWorkloadListeners } from './generators/sidecar-listeners.js';
 import { buildSidecarRoutes } from './generators/sidecar-routes.js';
 import { buildGatewayListeners } from './generators/gateway-listeners.js';
 import { buildGatewayRoutes } from './generators/gateway-routes.js';
 import { withWorkloadLabels } from './workload-labels.js';
-import { buildClusters } from './generators/clusters.js';
+import { buildScopeClusters, buildWorkloadClusters } from './generators/clusters.js';
 import { buildEndpoints } from './generators/endpoints.js';
 import { completeReferences } from './consistency.js';
+import { NO_MEMO, type ResourceMemo } from './cache-keys.js';
 import type { EnvoyResources } from './resources.js';
 import type { PushContext } from './model/push-context.js';
 import type { Proxy } from './proxy.js';
 
 type Warn = (message: string) => void;
-type ListenerGenerator = (proxy: Proxy, push: PushContext, warn: Warn) => listenerV3.Listener[];
-type RouteGenerator = (proxy: Proxy, push: PushContext, warn: Warn) => routeV3.RouteConfiguration[];
 
-/** Options of {@link generateResources}. */
+/** Options of {@link generateResources} and {@link generatePart}. */
 export interface GenerateOptions {
   /** Receives one sentence per part of the config that could not be translated (it was skipped). */
   readonly warn?: Warn;
+  /**
+   * Shares generated clusters, load assignments, virtual hosts and route configurations across
+   * proxies and pushes (see {@link ResourceMemo}); warnings are reported only when a value is built.
+   */
+  readonly memo?: ResourceMemo;
 }
 
-/** Which listener and route generators serve which kind of proxy (an explicit table, no registration). */
-const HTTP_GENERATORS: Readonly<Record<'grpc' | 'sidecar' | 'router', { listeners: ListenerGenerator; routes: RouteGenerator }>> = {
-  grpc: { listeners: buildGrpcListeners, routes: buildGrpcRoutes },
-  sidecar: { listeners: buildSidecarListeners, routes: buildSidecarRoutes },
-  router: { listeners: buildGatewayListeners, routes: buildGatewayRoutes },
-};
+/** One kind of Envoy resource, as a key of {@link EnvoyResources}. */
+export type ResourceKind = keyof EnvoyResources;
+
+/**
+ * The two parts of a proxy's resources. `scope`: what every proxy with the same ProxyView and
+ * selector signature gets (outbound clusters, endpoints, listeners and routes; for gateways and
+ * proxyless clients, everything). `workload`: a sidecar's own inbound resources (virtualInbound and
+ * its inbound clusters), which depend on the service ports its workload serves.
+ */
+export type ResourcePart = 'scope' | 'workload';
+
+type ResourceOf<K extends ResourceKind> = EnvoyResources[K][number];
+
+/**
+ * Generates one kind of one part of what `proxy` receives (its workload labels already merged,
+ * see `withWorkloadLabels`). The union of both parts, scope first, is {@link generateResources}.
+ */
+export function generatePart<K extends ResourceKind>(part: ResourcePart, kind: K, proxy: Proxy, push: PushContext, options: GenerateOptions = {}): ResourceOf<K>[] {
+  const warn = options.warn ?? (() => {});
+  const memo = options.memo ?? NO_MEMO;
+  const clusterWarn = (source: string, message: string): void => warn(`${source}: ${message}`);
+  const flavour = proxy.generator === 'grpc' ? 'grpc' : proxy.type;
+  if (part === 'workload') {
+    if (flavour !== 'sidecar') return [];
+    if (kind === 'clusters') return buildWorkloadClusters(proxy, push, clusterWarn) as ResourceOf<K>[];
+    if (kind === 'listeners') return buildSidecarWorkloadListeners(proxy, push) as ResourceOf<K>[];
+    return [];
+  }
+  const generated: readonly (listenerV3.Listener | routeV3.RouteConfiguration | clusterV3.Cluster | endpointV3.ClusterLoadAssignment)[] = (() => {
+    switch (kind) {
+      case 'clusters': return buildScopeClusters(proxy, push, clusterWarn, memo);
+      case 'endpoints': return buildEndpoints(proxy, push, memo);
+      case 'listeners': return flavour === 'grpc' ? buildGrpcListeners(proxy, push) : flavour === 'sidecar' ? buildSidecarScopeListeners(proxy, push, warn) : buildGatewayListeners(proxy, push, warn);
+      default: return flavour === 'grpc' ? buildGrpcRoutes(proxy, push, warn) : flavour === 'sidecar' ? buildSidecarRoutes(proxy, push, warn, memo) : buildGatewayRoutes(proxy, push, warn);
+    }
+  })();
+  return generated as ResourceOf<K>[];
+}
+
+const KINDS: readonly ResourceKind[] = ['clusters', 'endpoints', 'listeners', 'routes'];
 
 /**
  * Generates everything a proxy receives: a pure function of (proxy, push context). Proxyless gRPC
@@ -36,12 +74,10 @@ const HTTP_GENERATORS: Readonly<Record<'grpc' | 'sidecar' | 'router', { listener
  * endpoints are shared. The result is consistent (every referenced RDS/EDS name exists) and sorted.
  */
 export function generateResources(nodeProxy: Proxy, push: PushContext, options: GenerateOptions = {}): EnvoyResources {
-  const warn = options.warn ?? (() => {});
   const proxy = withWorkloadLabels(nodeProxy, push);
-  const http = HTTP_GENERATORS[proxy.generator === 'grpc' ? 'grpc' : proxy.type];
-  const clusters = buildClusters(proxy, push, (source, message) => warn(`${source}: ${message}`));
-  const endpoints = buildEndpoints(proxy, push);
-  const listeners = http.listeners(proxy, push, warn);
-  const routes = http.routes(proxy, push, warn);
-  return completeReferences({ listeners, routes, clusters, endpoints });
+  const out = { listeners: [], routes: [], clusters: [], endpoints: [] } as { [K in ResourceKind]: ResourceOf<K>[] };
+  for (const kind of KINDS) {
+    (out[kind] as unknown[]).push(...generatePart('scope', kind, proxy, push, options), ...generatePart('workload', kind, proxy, push, options));
+  }
+  return completeReferences(out);
 }

@@ -4,11 +4,12 @@
  */
 // Proxies
 export { parseProxy, ProxyIdError } from './proxy.js';
-export { configViewKey } from './view-key.js';
-export type { Proxy, ProxyType, ProxyNodeInput } from './proxy.js';
+export { configViewKey, proxyKeys } from './view-key.js';
+export type { ProxyKeys } from './view-key.js';
+export type { Proxy, ProxyType, ProxyNodeInput, ProxyView, IpFamily } from './proxy.js';
 
 // The world
-export { buildPushContext, istioOrder } from './model/push-context.js';
+export { buildPushContext, istioOrder, revisionOf } from './model/push-context.js';
 export type { PushContext, VirtualServiceModel, EffectiveDestinationRule } from './model/push-context.js';
 export type { ServiceModel, ServicePortModel, EndpointModel, Locality, Resolution } from './model/service.js';
 export { resolveHost, hostMatches } from './model/host.js';
@@ -16,8 +17,10 @@ export { kubePortProtocol, parseProtocol } from './model/protocol.js';
 export type { Protocol } from './model/protocol.js';
 
 // Generation
-export { generateResources } from './generate.js';
-export type { GenerateOptions } from './generate.js';
+export { generateResources, generatePart } from './generate.js';
+export type { GenerateOptions, ResourceKind, ResourcePart } from './generate.js';
+export { NO_MEMO, outboundClusterKey, loadAssignmentKey, virtualHostKey, routeConfigurationKey, clusterViewKey } from './cache-keys.js';
+export type { ResourceMemo } from './cache-keys.js';
 export type { EnvoyResources } from './resources.js';
 export { resourcesToJson } from './to-json.js';
 export type { EnvoyResourcesJson } from './to-json.js';

@@ -29,7 +29,24 @@ export interface Proxy {
    * `istio.*` filters (metadata_exchange, alpn, stats) be sent. Stock Envoy NACKs them.
    */
   readonly istioProxy: boolean;
+  /** `v4` (also with no IPs), `v6` when every IP is IPv6, `dual` when both occur. */
+  readonly ipFamily: IpFamily;
+  /** Node metadata IDLE_TIMEOUT (the default idle timeout of its TCP proxies), if set. */
+  readonly idleTimeout?: string;
 }
+
+/** The IP families of a proxy's addresses. */
+export type IpFamily = 'v4' | 'v6' | 'dual';
+
+/**
+ * The part of a {@link Proxy} that the outbound ("scope") generators may read: everything but its
+ * identity and addresses. Proxies whose views are equal and whose labels match the same selectors
+ * of the push context (see `selectorSignature`) receive identical outbound resources, so the push
+ * pipeline generates them once per scope and shares them; the compiler keeps a generator that takes
+ * a ProxyView from reading the pod name or the IPs. The workload's own (inbound) resources take the
+ * full Proxy.
+ */
+export type ProxyView = Pick<Proxy, 'type' | 'generator' | 'namespace' | 'dnsDomain' | 'labels' | 'istioProxy' | 'ipFamily' | 'idleTimeout'>;
 
 /** Input to {@link parseProxy}: an Envoy Node as JSON-like values. */
 export interface ProxyNodeInput {
@@ -68,6 +85,8 @@ export function parseProxy(node: ProxyNodeInput): Proxy {
     for (const [k, v] of Object.entries(metaLabels as Record<string, unknown>)) if (typeof v === 'string') labels[k] = v;
   }
   Object.assign(labels, node.labels ?? {});
+  const v6 = ips.filter((ip) => ip.includes(':')).length;
+  const idleTimeout = str('IDLE_TIMEOUT');
   return Object.freeze({
     type,
     id: node.id,
@@ -80,5 +99,7 @@ export function parseProxy(node: ProxyNodeInput): Proxy {
     metadata: meta,
     generator: str('GENERATOR') === 'grpc' ? 'grpc' : 'envoy',
     istioProxy: str('ISTIO_VERSION') !== undefined,
+    ipFamily: v6 === 0 ? 'v4' : v6 === ips.length ? 'v6' : 'dual',
+    ...(idleTimeout !== undefined ? { idleTimeout } : {}),
   });
 }

@@ -50,11 +50,10 @@ export function checkEnvoyResources(res: EnvoyResources, options: AcceptanceOpti
   for (const kind of kinds(res)) {
     const firstByName = new Map<string, number>();
     kind.items.forEach((message, index) => {
-      const walked = walkMessage(kind.schema, message, { ...options, collect: COLLECT });
+      const walked = checkMessage(kind, message, options);
       const c: Checked = { kind, index, message, name: kind.name(message), visits: walked.visits };
       checked.push(c);
       violations.push(...attribute(c, walked.problems));
-      for (const check of ENVOY_SEMANTIC_CHECKS) if (check.typeUrl === kind.typeUrl) violations.push(...attribute(c, check.check(message, walked.visits)));
       const first = firstByName.get(c.name);
       if (first !== undefined) violations.push(...attribute(c, [{ field: '', rule: 'envoy.duplicate_name', message: `another ${kind.schema.name} at position ${first} has the same name` }]));
       else firstByName.set(c.name, index);
@@ -71,6 +70,36 @@ export function checkEnvoyResources(res: EnvoyResources, options: AcceptanceOpti
   const clusterNames = new Set(accepted.clusters.map((c) => c.name));
   const warnings = checked.filter((c) => acceptedSet.has(c.message)).flatMap((c) => attribute(c, missingClusters(c.visits, clusterNames)));
   return { violations, warnings, withheld, accepted };
+}
+
+interface MessageCheck {
+  readonly problems: readonly FieldProblem[];
+  readonly visits: ReadonlyMap<string, readonly WalkVisit[]>;
+}
+
+/**
+ * Per resource message, what the walk and the semantic checks found, cached by message identity
+ * (and whether the proxy is istio-proxy): resources shared through the push pipeline's cache are
+ * checked once, not once per proxy and push. Messages must not be mutated after a check; checks
+ * with an explicit `now` are not cached.
+ */
+const messageChecks = new WeakMap<Message, Map<boolean, MessageCheck>>();
+
+function checkMessage(kind: Kind, message: Message, options: AcceptanceOptions): MessageCheck {
+  const cacheable = options.now === undefined;
+  const flavour = options.istioProxy ?? true;
+  const cached = cacheable ? messageChecks.get(message)?.get(flavour) : undefined;
+  if (cached) return cached;
+  const walked = walkMessage(kind.schema, message, { ...options, collect: COLLECT });
+  const problems: FieldProblem[] = [...walked.problems];
+  for (const check of ENVOY_SEMANTIC_CHECKS) if (check.typeUrl === kind.typeUrl) problems.push(...check.check(message, walked.visits));
+  const result: MessageCheck = { problems, visits: walked.visits };
+  if (cacheable) {
+    let byFlavour = messageChecks.get(message);
+    if (!byFlavour) messageChecks.set(message, (byFlavour = new Map()));
+    byFlavour.set(flavour, result);
+  }
+  return result;
 }
 
 /** One line for logs and test failures: `Cluster "name": field: rule: message`. */

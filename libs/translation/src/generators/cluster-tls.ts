@@ -3,7 +3,7 @@ import { clusterV3, tlsV3, coreV3 } from '@minipilot/envoy-api';
 import type { ClientTLSSettings, MeshConfig } from '@minipilot/config';
 import { httpOptionsOf, isHttp2Draft, rawBufferSocket, sdsSecretConfig, upstreamTlsSocket, type ClusterDraft } from '../builders/cluster.js';
 import type { PolicyWarn } from './cluster-traffic-policy.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 /**
  * Where stock Envoy finds the system CA bundle for `caCertificates: system` (the default): the
@@ -19,7 +19,7 @@ export function dnsSrvSubsetKey(port: number, subset: string, host: string): str
 
 /** What {@link applyUpstreamTls} needs to know about the cluster being built. */
 export interface UpstreamTlsInput {
-  readonly proxy: Proxy;
+  readonly proxy: ProxyView;
   readonly mesh: MeshConfig;
   /** The DestinationRule's effective `tls` for this port and subset, if any. */
   readonly tls: ClientTLSSettings | undefined;

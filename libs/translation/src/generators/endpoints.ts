@@ -3,7 +3,8 @@ import { clusterLoadAssignment } from '../builders/endpoint.js';
 import { endpointMetadata } from './endpoint-metadata.js';
 import { outboundClusterRefs, refEndpoints } from './outbound-cluster-refs.js';
 import type { PushContext } from '../model/push-context.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
+import { NO_MEMO, loadAssignmentKey, type ResourceMemo } from '../cache-keys.js';
 
 /**
  * The EDS resources a proxy receives: one ClusterLoadAssignment per outbound EDS cluster, named like
@@ -14,13 +15,13 @@ import type { Proxy } from '../proxy.js';
  * not IP addresses are dropped (Envoy EDS needs IPs). A cluster without endpoints gets an empty
  * assignment, so clients never wait for it. DNS and passthrough clusters carry no EDS resource.
  */
-export function buildEndpoints(proxy: Proxy, push: PushContext): endpointV3.ClusterLoadAssignment[] {
+export function buildEndpoints(proxy: ProxyView, push: PushContext, memo: ResourceMemo = NO_MEMO): endpointV3.ClusterLoadAssignment[] {
   return outboundClusterRefs(proxy, push)
     .filter((ref) => ref.discovery === 'EDS')
-    .map((ref) => {
+    .map((ref) => memo(loadAssignmentKey(ref, push), () => {
       const eps = refEndpoints(ref, push).filter((e) => e.healthy && isIpAddress(e.address));
       return clusterLoadAssignment(ref.name, eps, (e) => endpointMetadata(e, ref.service, push));
-    });
+    }));
 }
 
 /** True for an IPv4 or IPv6 literal (no hostname). */

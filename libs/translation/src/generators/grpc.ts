@@ -9,13 +9,13 @@ import { visibleServices } from './clusters.js';
 import { virtualServiceForHost } from './virtual-service-for-host.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 /**
  * The names a proxyless client may use for a service, as `xds:///NAME:PORT` targets: the FQDN, and
  * for Kubernetes services `name.ns.svc`, `name.ns` and, from the same namespace, `name`.
  */
-export function grpcHostAliases(svc: ServiceModel, proxy: Proxy): string[] {
+export function grpcHostAliases(svc: ServiceModel, proxy: ProxyView): string[] {
   if (svc.registry !== 'Kubernetes') return [svc.hostname];
   const aliases = [svc.hostname, `${svc.name}.${svc.namespace}.svc`, `${svc.name}.${svc.namespace}`];
   if (svc.namespace === proxy.namespace) aliases.push(svc.name);
@@ -27,7 +27,7 @@ export function grpcHostAliases(svc: ServiceModel, proxy: Proxy): string[] {
  * `alias:port` a client may dial, each an HttpConnectionManager fetching RDS `outbound|PORT||FQDN`
  * with the fault and router filters (the router last).
  */
-export function buildGrpcListeners(proxy: Proxy, push: PushContext): listenerV3.Listener[] {
+export function buildGrpcListeners(proxy: ProxyView, push: PushContext): listenerV3.Listener[] {
   const out: listenerV3.Listener[] = [];
   for (const svc of grpcServices(proxy, push)) {
     for (const port of svc.ports) {
@@ -44,7 +44,7 @@ export function buildGrpcListeners(proxy: Proxy, push: PushContext): listenerV3.
  * domains are every alias with and without the port (gRPC matches the dialed authority exactly),
  * routes from the VirtualService for the host, else one default route to the service's cluster.
  */
-export function buildGrpcRoutes(proxy: Proxy, push: PushContext, warn: (message: string) => void = () => {}): routeV3.RouteConfiguration[] {
+export function buildGrpcRoutes(proxy: ProxyView, push: PushContext, warn: (message: string) => void = () => {}): routeV3.RouteConfiguration[] {
   const out: routeV3.RouteConfiguration[] = [];
   for (const svc of grpcServices(proxy, push)) {
     const vs = virtualServiceForHost(proxy, push, svc.hostname);
@@ -61,6 +61,6 @@ export function buildGrpcRoutes(proxy: Proxy, push: PushContext, warn: (message:
   return out;
 }
 
-function grpcServices(proxy: Proxy, push: PushContext): ServiceModel[] {
+function grpcServices(proxy: ProxyView, push: PushContext): ServiceModel[] {
   return visibleServices(proxy, push).filter((s) => s.resolution === 'ClientSideLB');
 }

@@ -6,7 +6,7 @@ import { istioMetadata, socketAddress } from '../builders/common.js';
 import { clusterName, configMetadataPath } from '../names.js';
 import { applyConnectionPool, portLevelPolicy } from './cluster-traffic-policy.js';
 import { serviceMetadata, setUpstreamProtocol, type ClusterWarn } from './outbound-cluster.js';
-import { serviceTargets } from './service-targets.js';
+import { serviceTargets, servicesAt } from './service-targets.js';
 import { INBOUND_PASSTHROUGH_BIND_IPV4, INBOUND_PASSTHROUGH_BIND_IPV6 } from './special-clusters.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
@@ -64,7 +64,7 @@ export function buildInboundClusters(proxy: Proxy, push: PushContext, warn: Clus
 /** The services with an endpoint on one of `ips` at `targetPort`, `primary` first (istiod's inbound services). */
 function servicesOnPort(push: PushContext, ips: ReadonlySet<string>, targetPort: number, primary: ServiceModel): ServiceModel[] {
   const out = [primary];
-  for (const service of push.services) {
+  for (const service of servicesAt([...ips], push)) {
     if (service === primary || (service.registry !== 'Kubernetes' && service.resolution !== 'ClientSideLB')) continue;
     const serves = service.ports.some((p) => push.endpoints(service.hostname, p.port).some((e) => e.port === targetPort && ips.has(e.address)));
     if (serves) out.push(service);

@@ -4,7 +4,7 @@ import { matchesLabels } from '../model/service-registry.js';
 import { effectivePolicy, portLevelPolicy } from './cluster-traffic-policy.js';
 import type { EffectiveDestinationRule, PushContext } from '../model/push-context.js';
 import type { EndpointModel, ServiceModel, ServicePortModel } from '../model/service.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 /** How an outbound cluster finds its endpoints (the Envoy discovery type). */
 export type OutboundDiscovery = 'EDS' | 'STRICT_DNS' | 'LOGICAL_DNS' | 'ORIGINAL_DST';
@@ -24,7 +24,7 @@ export interface OutboundClusterRef {
 }
 
 /** Services visible to a proxy: exported to its namespace (Sidecar scoping is not modelled yet). */
-export function visibleServices(proxy: Proxy, push: PushContext): readonly ServiceModel[] {
+export function visibleServices(proxy: ProxyView, push: PushContext): readonly ServiceModel[] {
   return push.services.filter((s) => push.visibleTo(s.exportTo, s.namespace, proxy.namespace));
 }
 
@@ -37,7 +37,7 @@ export function visibleServices(proxy: Proxy, push: PushContext): readonly Servi
  * balancer makes ORIGINAL_DST. Proxyless gRPC clients only get EDS and LOGICAL_DNS clusters
  * (DNS services become LOGICAL_DNS, passthrough services are skipped).
  */
-export function outboundClusterRefs(proxy: Proxy, push: PushContext): OutboundClusterRef[] {
+export function outboundClusterRefs(proxy: ProxyView, push: PushContext): OutboundClusterRef[] {
   const refs: OutboundClusterRef[] = [];
   const grpc = proxy.generator === 'grpc';
   for (const service of visibleServices(proxy, push)) {
@@ -67,7 +67,7 @@ export function refEndpoints(ref: OutboundClusterRef, push: PushContext): readon
   return push.endpoints(ref.service.hostname, ref.port.port).filter((e) => matchesLabels(ref.subsetLabels, e.labels));
 }
 
-function resolutionDiscovery(service: ServiceModel, proxy: Proxy): OutboundDiscovery {
+function resolutionDiscovery(service: ServiceModel, proxy: ProxyView): OutboundDiscovery {
   switch (service.resolution) {
     case 'DNSLB': return 'STRICT_DNS';
     case 'DNSRoundRobinLB': return 'LOGICAL_DNS';

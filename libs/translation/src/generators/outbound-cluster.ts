@@ -12,7 +12,7 @@ import { refEndpoints, type OutboundClusterRef } from './outbound-cluster-refs.j
 import { serviceAccountsOf, serviceEntryPort } from './service-identity.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
-import type { Proxy } from '../proxy.js';
+import type { IpFamily, ProxyView } from '../proxy.js';
 
 const D = clusterV3.Cluster_DiscoveryType;
 
@@ -28,7 +28,7 @@ export type ClusterWarn = (source: string, message: string) => void;
  * breakers, h2 upgrade, outlier detection, load balancer, TLS), `istio` metadata (services,
  * config, subset, external, alpn_override) and, for istio-proxy only, the metadata-exchange filter.
  */
-export function buildOutboundCluster(ref: OutboundClusterRef, proxy: Proxy, push: PushContext, warn: ClusterWarn): clusterV3.Cluster | undefined {
+export function buildOutboundCluster(ref: OutboundClusterRef, proxy: ProxyView, push: PushContext, warn: ClusterWarn): clusterV3.Cluster | undefined {
   const { service, port } = ref;
   const grpc = proxy.generator === 'grpc';
   const drConfig = ref.destinationRule?.configs[0];
@@ -47,7 +47,7 @@ export function buildOutboundCluster(ref: OutboundClusterRef, proxy: Proxy, push
       warn(service.configKey, `a LOGICAL_DNS cluster takes exactly one endpoint; ${ref.name} uses ${endpoints[0]!.address} of ${endpoints.length}`);
       endpoints = endpoints.slice(0, 1);
     }
-    c.dnsLookupFamily = dnsLookupFamily(proxy.ips);
+    c.dnsLookupFamily = dnsLookupFamily(proxy.ipFamily);
     c.dnsRefreshRate = duration(push.mesh.dnsRefreshRate);
     c.respectDnsTtl = true;
     c.loadAssignment = clusterLoadAssignment(ref.name, endpoints, (e) => endpointMetadata(e, service, push));
@@ -91,7 +91,7 @@ export function serviceMetadata(service: ServiceModel): JsonObject {
  * istiod's setUpstreamProtocol: HTTP/2 and gRPC ports get explicit HTTP/2; unnamed (sniffed) ports
  * on sidecars follow the downstream protocol; gateways never sniff.
  */
-export function setUpstreamProtocol(draft: ClusterDraft, protocol: Protocol, proxy: Proxy): void {
+export function setUpstreamProtocol(draft: ClusterDraft, protocol: Protocol, proxy: Pick<ProxyView, 'type'>): void {
   if (isHttp2Protocol(protocol)) setExplicitHttp2(draft);
   else if (protocol === 'Unsupported' && proxy.type === 'sidecar') setUseDownstreamProtocol(draft);
 }
@@ -100,7 +100,7 @@ export function setUpstreamProtocol(draft: ClusterDraft, protocol: Protocol, pro
  * DNS lookup family from the proxy's IPs: V6_ONLY when all are IPv6, else V4_ONLY (istiod without
  * its dual-stack feature flag, which is off by default).
  */
-export function dnsLookupFamily(ips: readonly string[]): clusterV3.Cluster_DnsLookupFamily {
+export function dnsLookupFamily(family: IpFamily): clusterV3.Cluster_DnsLookupFamily {
   const F = clusterV3.Cluster_DnsLookupFamily;
-  return ips.length > 0 && ips.every((ip) => ip.includes(':')) ? F.V6_ONLY : F.V4_ONLY;
+  return family === 'v6' ? F.V6_ONLY : F.V4_ONLY;
 }

@@ -19,7 +19,7 @@ export function serviceTargets(proxy: Proxy, push: PushContext): ServiceTarget[]
   const ips = new Set(proxy.ips);
   const out: ServiceTarget[] = [];
   const seen = new Set<number>();
-  for (const service of push.services) {
+  for (const service of servicesAt(proxy.ips, push)) {
     if (service.registry !== 'Kubernetes' && service.resolution !== 'ClientSideLB') continue;
     for (const port of service.ports) {
       for (const ep of push.endpoints(service.hostname, port.port)) {
@@ -30,4 +30,13 @@ export function serviceTargets(proxy: Proxy, push: PushContext): ServiceTarget[]
     }
   }
   return out.sort((a, b) => a.targetPort - b.targetPort);
+}
+
+/**
+ * The services with an endpoint on one of `ips`, in the push context's service order (by hostname),
+ * from its endpoint-address index rather than a scan of every service.
+ */
+export function servicesAt(ips: readonly string[], push: PushContext): ServiceModel[] {
+  const hosts = new Set(ips.flatMap((ip) => push.servedAt(ip).map((entry) => entry.slice(0, entry.indexOf('|')))));
+  return [...hosts].flatMap((h) => push.serviceByHostname(h) ?? []).sort((a, b) => a.hostname.localeCompare(b.hostname));
 }

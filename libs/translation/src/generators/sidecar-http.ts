@@ -3,7 +3,7 @@ import { coreV3, hcmV3, uuidV3, type listenerV3 } from '@minipilot/envoy-api';
 import { httpConnectionManager, hcmFilter, type RouteSource } from '../builders/listener.js';
 import { istioHttpFilters } from '../builders/http-filters.js';
 import { duration, typed } from '../builders/common.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 /**
  * The HTTP connection manager filter istiod puts on a sidecar listener (§1.3 of the research note):
@@ -11,7 +11,7 @@ import type { Proxy } from '../proxy.js';
  * path normalization, uuid request ids, server name `istio-envoy`, and the istio filter chain
  * (istio.* filters only for istio-proxy).
  */
-export function sidecarHttpFilter(proxy: Proxy, direction: 'outbound' | 'inbound', bind: string, port: number, routes: RouteSource, extra: Partial<Omit<hcmV3.HttpConnectionManager, '$typeName'>> = {}): listenerV3.Filter {
+export function sidecarHttpFilter(proxy: ProxyView, direction: 'outbound' | 'inbound', bind: string, port: number, routes: RouteSource, extra: Partial<Omit<hcmV3.HttpConnectionManager, '$typeName'>> = {}): listenerV3.Filter {
   const HCM = hcmV3;
   return hcmFilter(httpConnectionManager({
     statPrefix: `${direction}_${bind}_${port};`,

@@ -13,7 +13,7 @@ import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import { outboundTcpChains } from './tcp-chains.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
-import type { Proxy } from '../proxy.js';
+import type { Proxy, ProxyView } from '../proxy.js';
 
 const HTTP_ALPN = ['http/1.1', 'h2c'];
 
@@ -30,12 +30,22 @@ function catchAllCluster(push: PushContext): string {
  * original-destination lookup hands connections to them.
  */
 export function buildSidecarListeners(proxy: Proxy, push: PushContext, warn: (message: string) => void = () => {}): listenerV3.Listener[] {
-  return [...buildOutboundListeners(proxy, push, warn), virtualOutbound(push), virtualInbound(proxy, push)];
+  return [...buildSidecarScopeListeners(proxy, push, warn), ...buildSidecarWorkloadListeners(proxy, push)];
+}
+
+/** The listeners every sidecar of a scope shares (see ProxyView): the outbound listeners and `virtualOutbound`. */
+export function buildSidecarScopeListeners(view: ProxyView, push: PushContext, warn: (message: string) => void = () => {}): listenerV3.Listener[] {
+  return [...buildOutboundListeners(view, push, warn), virtualOutbound(push)];
+}
+
+/** A sidecar's own listener: `virtualInbound`, with a chain per port its workload serves. */
+export function buildSidecarWorkloadListeners(proxy: Proxy, push: PushContext): listenerV3.Listener[] {
+  return [virtualInbound(proxy, push)];
 }
 
 interface Entry { bind: string; port: number; protocol: Protocol; services: ServiceModel[] }
 
-function buildOutboundListeners(proxy: Proxy, push: PushContext, warn: (message: string) => void): listenerV3.Listener[] {
+function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (message: string) => void): listenerV3.Listener[] {
   const entries = new Map<string, Entry>();
   for (const svc of visibleServices(proxy, push)) {
     if (svc.resolution === 'Passthrough' && svc.addresses.length === 0 && svc.registry === 'Kubernetes') continue;

@@ -12,7 +12,8 @@ import { virtualServiceForHost } from './virtual-service-for-host.js';
 import { virtualHostDomains } from './virtual-host-domains.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
+import { NO_MEMO, routeConfigurationKey, virtualHostKey, type ResourceMemo } from '../cache-keys.js';
 
 /** The route configuration name a sidecar's outbound HTTP listener on `port` fetches (istiod: the port number). */
 export function sidecarRouteName(port: number): string {
@@ -32,7 +33,7 @@ const ROUTE_CONFIG_DEFAULTS = { validateClusters: false, ignorePortInHostMatchin
  * the default route), then the catch-all `allow_any` (PassthroughCluster) or `block_all` (502)
  * host per the mesh's outbound traffic policy; plus `<fqdn>:<port>` configurations for sniffed ports.
  */
-export function buildSidecarRoutes(proxy: Proxy, push: PushContext, warn: (message: string) => void = () => {}): routeV3.RouteConfiguration[] {
+export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (message: string) => void = () => {}, memo: ResourceMemo = NO_MEMO): routeV3.RouteConfiguration[] {
   const byPort = new Map<number, ServiceModel[]>();
   const out: routeV3.RouteConfiguration[] = [];
   for (const svc of visibleServices(proxy, push)) {
@@ -40,37 +41,52 @@ export function buildSidecarRoutes(proxy: Proxy, push: PushContext, warn: (messa
       if (isHttpProtocol(p.protocol)) {
         byPort.set(p.port, [...(byPort.get(p.port) ?? []), svc]);
       } else if (p.protocol === 'Unsupported' && svc.addresses.length > 0) {
-        const vh = serviceVirtualHost(proxy, push, svc, p.port, warn);
-        vh.domains = ['*'];
-        out.push(routeConfiguration(sniffedRouteName(svc, p.port), [vh], ROUTE_CONFIG_DEFAULTS));
+        const { key, host } = serviceVirtualHost(proxy, push, svc, p.port, warn, memo);
+        const name = sniffedRouteName(svc, p.port);
+        out.push(memo(routeConfigurationKey(name, push, [key]), () => routeConfiguration(name, [{ ...host, domains: ['*'] }], ROUTE_CONFIG_DEFAULTS)));
       }
     }
   }
   for (const [port, services] of [...byPort.entries()].sort((a, b) => a[0] - b[0])) {
-    const used = new Set<string>();
-    const hosts: routeV3.VirtualHost[] = [];
-    for (const svc of services) {
-      const vh = serviceVirtualHost(proxy, push, svc, port, warn);
-      vh.domains = vh.domains.filter((d) => !used.has(d));
-      vh.domains.forEach((d) => used.add(d));
-      if (vh.domains.length > 0 && !hosts.some((h) => h.name === vh.name)) hosts.push(vh);
-    }
-    hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    hosts.push(catchAllVirtualHost(push));
-    out.push(routeConfiguration(sidecarRouteName(port), hosts, ROUTE_CONFIG_DEFAULTS));
+    const hosts = services.map((svc) => serviceVirtualHost(proxy, push, svc, port, warn, memo));
+    const name = sidecarRouteName(port);
+    out.push(memo(routeConfigurationKey(name, push, hosts.map((h) => h.key)), () => portRouteConfiguration(name, hosts.map((h) => h.host), push)));
   }
   return out;
 }
 
-function serviceVirtualHost(proxy: Proxy, push: PushContext, svc: ServiceModel, port: number, warn: (message: string) => void): routeV3.VirtualHost {
-  const vs = virtualServiceForHost(proxy, push, svc.hostname);
-  const routes = vs
-    ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false, onProblem: warn })
-    : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, hashOptions(push, proxy, svc.hostname, port))];
-  return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy), routes, true);
+/**
+ * The route configuration of one HTTP port from its services' virtual hosts, in service order: a
+ * domain already claimed by an earlier host is dropped from later ones (hosts left without domains
+ * are dropped), hosts sorted by name, then the catch-all host.
+ */
+function portRouteConfiguration(name: string, candidates: readonly routeV3.VirtualHost[], push: PushContext): routeV3.RouteConfiguration {
+  const used = new Set<string>();
+  const hosts: routeV3.VirtualHost[] = [];
+  for (const candidate of candidates) {
+    const domains = candidate.domains.filter((d) => !used.has(d));
+    domains.forEach((d) => used.add(d));
+    if (domains.length > 0 && !hosts.some((h) => h.name === candidate.name)) hosts.push(domains.length === candidate.domains.length ? candidate : { ...candidate, domains });
+  }
+  hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  hosts.push(catchAllVirtualHost(push));
+  return routeConfiguration(name, hosts, ROUTE_CONFIG_DEFAULTS);
 }
 
-function hashOptions(push: PushContext, proxy: Proxy, host: string, port: number): { hashPolicy?: routeV3.RouteAction_HashPolicy } {
+/** A service port's virtual host, shared through `memo` under {@link virtualHostKey} (treat it as immutable). */
+function serviceVirtualHost(proxy: ProxyView, push: PushContext, svc: ServiceModel, port: number, warn: (message: string) => void, memo: ResourceMemo): { key: string; host: routeV3.VirtualHost } {
+  const vs = virtualServiceForHost(proxy, push, svc.hostname);
+  const key = virtualHostKey(proxy, push, svc, port, vs);
+  const host = memo(key, () => {
+    const routes = vs
+      ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false, onProblem: warn })
+      : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, hashOptions(push, proxy, svc.hostname, port))];
+    return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy), routes, true);
+  });
+  return { key, host };
+}
+
+function hashOptions(push: PushContext, proxy: ProxyView, host: string, port: number): { hashPolicy?: routeV3.RouteAction_HashPolicy } {
   const hashPolicy = hashPolicyForService(push, proxy, host, port);
   return hashPolicy ? { hashPolicy } : {};
 }

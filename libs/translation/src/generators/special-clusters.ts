@@ -4,7 +4,7 @@ import { bindConfig, defaultCircuitBreakers, finishCluster, httpOptionsOf, metad
 import { duration } from '../builders/common.js';
 import { BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
 import type { PushContext } from '../model/push-context.js';
-import type { Proxy } from '../proxy.js';
+import type { Proxy, ProxyView } from '../proxy.js';
 
 /** The source address inbound passthrough traffic is bound to (iptables lets it through, avoiding a loop). */
 export const INBOUND_PASSTHROUGH_BIND_IPV4 = '127.0.0.6';
@@ -30,7 +30,7 @@ export function buildBlackHoleCluster(push: PushContext): clusterV3.Cluster {
  * following the downstream protocol with a 5 minute idle timeout, default circuit breakers and,
  * for istio-proxy, the metadata-exchange filter.
  */
-export function buildPassthroughCluster(proxy: Proxy, push: PushContext): clusterV3.Cluster {
+export function buildPassthroughCluster(proxy: Pick<ProxyView, 'istioProxy'>, push: PushContext): clusterV3.Cluster {
   const draft = clusterDraft(create(clusterV3.ClusterSchema, {
     name: PASSTHROUGH_CLUSTER,
     clusterDiscoveryType: { case: 'type', value: clusterV3.Cluster_DiscoveryType.ORIGINAL_DST },

@@ -4,7 +4,7 @@ import { buildTlsFilterChains } from '../routes/tls-route.js';
 import { virtualServiceForHost } from './virtual-service-for-host.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 /**
  * Filter chains of a sidecar's outbound TCP/TLS listener on `bind:port`: the VirtualService `tcp`
@@ -12,7 +12,7 @@ import type { Proxy } from '../proxy.js';
  * wildcard (0.0.0.0) listener TLS services are told apart by SNI; plain TCP services cannot be, so
  * the first one's match-all chain serves the port (istiod's first-service-wins).
  */
-export function outboundTcpChains(proxy: Proxy, push: PushContext, services: readonly ServiceModel[], port: number, bind: string, warn: (message: string) => void = () => {}): listenerV3.FilterChain[] {
+export function outboundTcpChains(proxy: ProxyView, push: PushContext, services: readonly ServiceModel[], port: number, bind: string, warn: (message: string) => void = () => {}): listenerV3.FilterChain[] {
   const chains: listenerV3.FilterChain[] = [];
   for (const service of services) {
     const vs = virtualServiceForHost(proxy, push, service.hostname);

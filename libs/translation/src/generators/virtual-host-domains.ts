@@ -1,5 +1,5 @@
 import type { ServiceModel } from '../model/service.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 /**
  * The domains of a sidecar's virtual host for a service (istiod generateVirtualHostDomains; ports
@@ -8,7 +8,7 @@ import type { Proxy } from '../proxy.js';
  * the service's VIPs. Example from `default`: reviews.default.svc.cluster.local,
  * reviews.default.svc.cluster.local., reviews, reviews.default.svc, reviews.default, 10.96.1.2.
  */
-export function virtualHostDomains(svc: ServiceModel, proxy: Proxy): string[] {
+export function virtualHostDomains(svc: ServiceModel, proxy: ProxyView): string[] {
   const domains = [svc.hostname];
   if (!svc.hostname.startsWith('*')) domains.push(`${svc.hostname}.`);
   if (svc.registry === 'Kubernetes') {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ConfigSnapshot, MeshConfig, PodConfig, VirtualServiceConfig, DestinationRuleConfig, GatewayConfig, Subset, TrafficPolicy } from '@minipilot/config';
 import { DEFAULT_MESH_CONFIG } from '@minipilot/config';
 import { buildServiceRegistry, matchesLabels } from './service-registry.js';
@@ -49,6 +50,44 @@ export interface PushContext {
   servedAt(address: string): readonly string[];
   /** The Pod holding `ip` in namespace `ns`, if the registry has one (indexed once per push). */
   podByIp(ns: string, ip: string): PodConfig | undefined;
+  /**
+   * VirtualServices bound to `mesh` that name `hostname` exactly, in istiod's order, and those with
+   * wildcard hosts (indexed once per push, so a host lookup does not scan every VirtualService).
+   */
+  meshVirtualServices(hostname: string): { readonly exact: readonly VirtualServiceModel[]; readonly wildcard: readonly VirtualServiceModel[] };
+  /**
+   * Which of the push's label selectors (DestinationRule workloadSelectors, VirtualService
+   * `sourceLabels`, Gateway selectors) `labels` satisfy, as a short string. Generators read a
+   * proxy's labels only through these selectors, so proxies with equal signatures (and equal views)
+   * get identical outbound config.
+   */
+  selectorSignature(labels: Readonly<Record<string, string>>): string;
+  /**
+   * A short content fingerprint of a service port's endpoints (addresses, ports, labels, locality,
+   * health, weight, service account and the Pod holding each address): equal across pushes while
+   * they do not change. Computed once per push and port.
+   */
+  endpointsFingerprint(hostname: string, port: number): string;
+  /** The fingerprint of the config object a service came from (its `configKey`), see {@link revisionOf}. */
+  serviceRevision(service: ServiceModel): string;
+}
+
+const revisions = new WeakMap<object, number>();
+let revisionCounter = 0;
+
+/**
+ * A number that identifies one immutable config object instance (a VirtualService, a mesh config,
+ * ...). Config sources keep the previous instance of an object whose content did not change, so a
+ * revision stays the same across pushes until its object changes; cache keys of generated
+ * resources are built from revisions. A new instance with equal content only costs a cache miss.
+ */
+export function revisionOf(obj: object): number {
+  let r = revisions.get(obj);
+  if (r === undefined) {
+    r = ++revisionCounter;
+    revisions.set(obj, r);
+  }
+  return r;
 }
 
 function visible(exportTo: readonly string[], ns: string, viewer: string): boolean {
@@ -129,6 +168,46 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     }
     return podsByIp.get(`${ns}/${ip}`);
   };
+  const meshVs = new Map<string, VirtualServiceModel[]>();
+  const wildcardVs: VirtualServiceModel[] = [];
+  for (const vs of virtualServices) {
+    if (!vs.gateways.includes('mesh')) continue;
+    if (vs.hosts.some((h) => h.startsWith('*'))) wildcardVs.push(vs);
+    for (const h of new Set(vs.hosts)) {
+      if (h.startsWith('*')) continue;
+      const list = meshVs.get(h);
+      if (list) list.push(vs); else meshVs.set(h, [vs]);
+    }
+  }
+  const noVs: readonly VirtualServiceModel[] = Object.freeze([]);
+  const selectors = collectSelectors(config);
+  const signatures = new Map<string, string>();
+  const selectorSignature = (labels: Readonly<Record<string, string>>): string => {
+    if (selectors.length === 0) return '';
+    const key = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
+    let sig = signatures.get(key);
+    if (sig === undefined) {
+      sig = selectors.flatMap((sel, i) => (matchesLabels(sel, labels) ? [i.toString(36)] : [])).join('.');
+      signatures.set(key, sig);
+    }
+    return sig;
+  };
+  const endpointPrints = new Map<string, string>();
+  const endpointsFingerprint = (hostname: string, port: number): string => {
+    const key = `${hostname}|${port}`;
+    let fp = endpointPrints.get(key);
+    if (fp === undefined) {
+      const eps = registry.endpoints.get(hostname)?.get(port) ?? empty;
+      const svcNs = byHost.get(hostname)?.namespace ?? '';
+      fp = shortHash(JSON.stringify(eps.map((e) => [e, podByIp(svcNs, e.address)?.metadata.name ?? ''])));
+      endpointPrints.set(key, fp);
+    }
+    return fp;
+  };
+  const serviceRevision = (service: ServiceModel): string => {
+    const source = config.objects.get(service.configKey);
+    return source ? `${revisionOf(source)}` : shortHash(JSON.stringify(service));
+  };
   return Object.freeze({
     mesh,
     config,
@@ -141,9 +220,35 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     visibleTo: visible,
     servedAt,
     podByIp,
+    meshVirtualServices: (hostname: string) => ({ exact: meshVs.get(hostname) ?? noVs, wildcard: wildcardVs }),
+    selectorSignature,
+    endpointsFingerprint,
+    serviceRevision,
   });
 }
 
+/** Every distinct label selector the config matches workloads with (order fixed by the snapshot). */
+function collectSelectors(config: ConfigSnapshot): Readonly<Record<string, string>>[] {
+  const seen = new Map<string, Readonly<Record<string, string>>>();
+  const add = (sel: Readonly<Record<string, string>> | undefined): void => {
+    if (!sel || Object.keys(sel).length === 0) return;
+    const key = JSON.stringify(Object.keys(sel).sort().map((k) => [k, sel[k]]));
+    if (!seen.has(key)) seen.set(key, sel);
+  };
+  for (const dr of config.ofKind('DestinationRule')) add(dr.spec.workloadSelector?.labels);
+  for (const gw of config.ofKind('Gateway')) add(gw.spec.selector);
+  for (const vs of config.ofKind('VirtualService')) {
+    for (const r of [...(vs.spec.http ?? []), ...(vs.spec.tcp ?? []), ...(vs.spec.tls ?? [])]) {
+      for (const m of r.match ?? []) add(m.sourceLabels);
+    }
+  }
+  return [...seen.values()];
+}
+
+/** A short content hash (132 bits of SHA-256, base64url) for cache keys and fingerprints. */
+export function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
 function specificity(host: string): number {
   return host.startsWith('*') ? host.length : 10_000 + host.length;
 }

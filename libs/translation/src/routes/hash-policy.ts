@@ -4,7 +4,7 @@ import type { ConsistentHashLB, Destination, PortTrafficPolicy } from '@minipilo
 import { duration } from '../builders/common.js';
 import { resolveHost } from '../model/host.js';
 import type { PushContext } from '../model/push-context.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 /**
  * The route hash policy for a DestinationRule consistentHash, as istiod converts it: header,
@@ -36,7 +36,7 @@ export function consistentHashToHashPolicy(ch: ConsistentHashLB | undefined): ro
  * DestinationRule for its host as seen from the proxy; the subset's port-level consistentHash
  * wins, then the subset's, then the rule's port-level, then the rule's own.
  */
-export function hashPolicyForDestination(push: PushContext, proxy: Proxy, d: Destination, vsNamespace: string): routeV3.RouteAction_HashPolicy | undefined {
+export function hashPolicyForDestination(push: PushContext, proxy: ProxyView, d: Destination, vsNamespace: string): routeV3.RouteAction_HashPolicy | undefined {
   const dr = push.destinationRule(proxy.namespace, resolveHost(d.host, vsNamespace), proxy.labels);
   if (!dr) return undefined;
   const tp = dr.trafficPolicy;
@@ -52,7 +52,7 @@ export function hashPolicyForDestination(push: PushContext, proxy: Proxy, d: Des
  * The hash policy of a service port's default route (istiod's hashForService): the
  * DestinationRule's consistentHash, replaced by the port-level one for `port` if set.
  */
-export function hashPolicyForService(push: PushContext, proxy: Proxy, hostname: string, port: number): routeV3.RouteAction_HashPolicy | undefined {
+export function hashPolicyForService(push: PushContext, proxy: ProxyView, hostname: string, port: number): routeV3.RouteAction_HashPolicy | undefined {
   const tp = push.destinationRule(proxy.namespace, hostname, proxy.labels)?.trafficPolicy;
   if (!tp) return undefined;
   const pls = tp.portLevelSettings?.find((s) => s.port?.number === port);

@@ -12,7 +12,7 @@ import { translateFault } from './fault.js';
 import { translateCorsPolicy } from './cors.js';
 import { applyRouteDestination } from './route-destination.js';
 import type { PushContext, VirtualServiceModel } from '../model/push-context.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 export { destinationCluster } from './route-destination.js';
 export { stringMatcher } from './route-match.js';
@@ -24,7 +24,7 @@ export const CORS_FILTER = 'envoy.filters.http.cors';
 /** What an HTTP route is generated for. */
 export interface HttpRouteTarget {
   readonly push: PushContext;
-  readonly proxy: Proxy;
+  readonly proxy: ProxyView;
   /** The VirtualService whose `http` section is translated. */
   readonly vs: VirtualServiceModel;
   /** The gateway the routes are for (`mesh` for sidecars and proxyless clients, else `ns/name`). */

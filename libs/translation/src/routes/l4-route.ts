@@ -11,12 +11,12 @@ import { matchesLabels } from '../model/service-registry.js';
 import { destinationCluster } from './route-destination.js';
 import type { PushContext, VirtualServiceModel, EffectiveDestinationRule } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 /** What TCP or TLS filter chains are generated for (a sidecar listener or a gateway server). */
 export interface L4RouteTarget {
   readonly push: PushContext;
-  readonly proxy: Proxy;
+  readonly proxy: ProxyView;
   /**
    * The VirtualServices that apply, in istiod's order: for a sidecar those whose hosts match
    * `service`; for a gateway those bound to it whose hosts match the server's hosts.
@@ -90,9 +90,9 @@ export function serviceDefaultFilter(svc: ServiceModel, t: L4RouteTarget): liste
   return tcpProxyFilter(cluster, tcpProxyExtras(t.push.destinationRule(t.proxy.namespace, svc.hostname, t.proxy.labels), '', t.proxy));
 }
 
-function tcpProxyExtras(dr: EffectiveDestinationRule | undefined, subset: string, proxy: Proxy): Parameters<typeof tcpProxyFilter>[1] {
+function tcpProxyExtras(dr: EffectiveDestinationRule | undefined, subset: string, proxy: ProxyView): Parameters<typeof tcpProxyFilter>[1] {
   const tcp = dr?.trafficPolicy?.connectionPool?.tcp;
-  const idle = tcp?.idleTimeout ?? (typeof proxy.metadata['IDLE_TIMEOUT'] === 'string' ? proxy.metadata['IDLE_TIMEOUT'] : undefined);
+  const idle = tcp?.idleTimeout ?? (proxy.idleTimeout);
   const idleTimeout = idle !== undefined ? toDuration(idle) : undefined;
   const maxDuration = tcp?.maxConnectionDuration !== undefined ? toDuration(tcp.maxConnectionDuration) : undefined;
   let sourceIp = dr?.trafficPolicy?.loadBalancer?.consistentHash?.useSourceIp ?? false;

@@ -9,14 +9,14 @@ import { hashPolicyForDestination } from './hash-policy.js';
 import { convertRetryPolicy } from './retry-policy.js';
 import { percentToFractional, integerToFractional } from './percent.js';
 import type { PushContext, VirtualServiceModel } from '../model/push-context.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 import type { typeV3 } from '@minipilot/envoy-api';
 import type { ProblemSink } from './problem.js';
 
 /** What a route action is built for (a subset of the HTTP route target). */
 export interface RouteDestinationContext {
   readonly push: PushContext;
-  readonly proxy: Proxy;
+  readonly proxy: ProxyView;
   readonly vs: VirtualServiceModel;
   readonly port: number;
   readonly grpc: boolean;

@@ -1,0 +1,96 @@
+import type { HTTPRoute } from '@minipilot/config';
+import { resolveHost } from './model/host.js';
+import { revisionOf, shortHash, type EffectiveDestinationRule, type PushContext, type VirtualServiceModel } from './model/push-context.js';
+import type { ServiceModel } from './model/service.js';
+import { serviceAccountsOf } from './generators/service-identity.js';
+import type { OutboundClusterRef } from './generators/outbound-cluster-refs.js';
+import type { ProxyView } from './proxy.js';
+
+/**
+ * A cache of generated resources (or parts of them, like virtual hosts) shared across proxies and
+ * pushes: returns the value cached under `key`, or builds, caches and returns it. Keys are made by
+ * the functions of this file from exactly what the value depends on, so an entry is reused by every
+ * proxy and push that would build the same value. Values must be treated as immutable.
+ */
+export type ResourceMemo = <T extends object>(key: string, build: () => T) => T;
+
+/** A {@link ResourceMemo} that caches nothing (plain generation, e.g. `translate`). */
+export const NO_MEMO: ResourceMemo = (_key, build) => build();
+
+const saPrints = new WeakMap<PushContext, Map<string, string>>();
+
+/** The part of a key that names the DestinationRule configs a resource was built from. */
+export function destinationRuleKey(dr: EffectiveDestinationRule | undefined): string {
+  if (!dr) return '-';
+  return dr.configs.map((c) => revisionOf(c)).join(',') + (dr.workloadSelector ? 's' : '');
+}
+
+/** The proxy-class part of a cluster key: the only fields of a ProxyView an outbound cluster reads. */
+export function clusterViewKey(view: ProxyView): string {
+  return `${view.type}.${view.generator}.${view.istioProxy ? 'i' : 'e'}.${view.ipFamily}`;
+}
+
+/**
+ * Cache key of an outbound cluster: its name (service, port, subset), the proxy class (type,
+ * generator, istio-proxy or stock Envoy, IP family), the service's source object, the
+ * DestinationRule that applies after workload-selector matching, the mesh config, the service's
+ * workload identities (TLS SANs) and, for DNS clusters (which inline their endpoints), the endpoints.
+ */
+export function outboundClusterKey(ref: OutboundClusterRef, view: ProxyView, push: PushContext): string {
+  const dns = ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS' ? push.endpointsFingerprint(ref.service.hostname, ref.port.port) : '';
+  return `cds|${ref.name}|${clusterViewKey(view)}|s${push.serviceRevision(ref.service)}|d${destinationRuleKey(ref.destinationRule)}|m${revisionOf(push.mesh)}|a${serviceAccountsKey(ref.service, push)}|e${dns}`;
+}
+
+/**
+ * Cache key of a ClusterLoadAssignment: the cluster name, the service's source object, the
+ * endpoints of the service port (with their Pods) and the subset's labels. Independent of the proxy.
+ */
+export function loadAssignmentKey(ref: OutboundClusterRef, push: PushContext): string {
+  return `eds|${ref.name}|s${push.serviceRevision(ref.service)}|e${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|l${JSON.stringify(ref.subsetLabels)}`;
+}
+
+/**
+ * Cache key of a sidecar's virtual host for a service port: the service, the VirtualService that
+ * routes it (or none), the proxy's namespace (short domains, sourceNamespace matches) and selector
+ * signature (sourceLabels matches), the mesh config, and for every destination host the service
+ * and the DestinationRule seen from the proxy (ports, hash policies).
+ */
+export function virtualHostKey(view: ProxyView, push: PushContext, svc: ServiceModel, port: number, vs: VirtualServiceModel | undefined): string {
+  const hosts = vs ? destinationHosts(vs) : [svc.hostname];
+  const dest = hosts.map((h) => {
+    const s = push.serviceByHostname(h);
+    return `${h}:${s ? push.serviceRevision(s) : '-'}:${destinationRuleKey(push.destinationRule(view.namespace, h, view.labels))}`;
+  });
+  const vsPart = vs ? `${revisionOf(vs.config)}` : '-';
+  return `vh|${svc.hostname}|${port}|s${push.serviceRevision(svc)}|v${vsPart}|n${view.namespace}|g${push.selectorSignature(view.labels)}|m${revisionOf(push.mesh)}|${dest.join(';')}`;
+}
+
+/** Cache key of a route configuration assembled from virtual hosts with the given keys. */
+export function routeConfigurationKey(name: string, push: PushContext, hostKeys: readonly string[]): string {
+  return `rds|${name}|m${revisionOf(push.mesh)}|${shortHash(hostKeys.join('\n'))}`;
+}
+
+function serviceAccountsKey(service: ServiceModel, push: PushContext): string {
+  let byHost = saPrints.get(push);
+  if (!byHost) saPrints.set(push, (byHost = new Map()));
+  let fp = byHost.get(service.hostname);
+  if (fp === undefined) {
+    const accounts = serviceAccountsOf(service, push);
+    fp = accounts.length === 0 ? '' : shortHash(accounts.join(','));
+    byHost.set(service.hostname, fp);
+  }
+  return fp;
+}
+
+/** Every destination and mirror host of a VirtualService's HTTP routes, resolved in its namespace. */
+function destinationHosts(vs: VirtualServiceModel): string[] {
+  const ns = vs.config.metadata.namespace;
+  const out = new Set<string>();
+  const add = (h: string | undefined): void => { if (h) out.add(resolveHost(h, ns)); };
+  for (const r of (vs.config.spec.http ?? []) as readonly HTTPRoute[]) {
+    for (const d of r.route ?? []) add(d.destination?.host);
+    add(r.mirror?.host);
+    for (const m of r.mirrors ?? []) add(m.destination?.host);
+  }
+  return [...out].sort();
+}
