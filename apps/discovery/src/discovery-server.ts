@@ -5,7 +5,7 @@ import { parseMeshConfig, DEFAULT_MESH_CONFIG, formatProblem, type MeshConfig } 
 import type { ConfigSource, ConfigSourceUpdate } from '@minipilot/config-sources';
 import { buildPushContext, type PushContext, type Proxy, type EnvoyResources } from '@minipilot/translation';
 import { createXdsServer, listenXds, type XdsServer, type XdsEvent } from '@minipilot/xds-server';
-import { createProxySnapshots, type ProxySnapshots } from './proxy-snapshots.js';
+import { createPushPipeline, type PushPipeline } from '@minipilot/push';
 import { createDiscoveryMetrics } from './metrics.js';
 import { startMonitoringServer } from './http/monitoring-server.js';
 import { debugRoutes } from './http/debug-routes.js';
@@ -54,7 +54,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   const source = o.source;
   let ready = false;
   let current: ConfigSourceUpdate | undefined;
-  let snapshots: ProxySnapshots | undefined;
+  let snapshots: PushPipeline | undefined;
   let push: PushContext;
 
   const build = (update: ConfigSourceUpdate): PushContext => {
@@ -69,8 +69,9 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
 
   current = await source.start();
   push = build(current);
-  snapshots = createProxySnapshots(push, {
-    onGenerated: (proxy, ms) => log.debug({ scope: 'ads', proxy: proxy.id, ms: Math.round(ms) }, 'generated config'),
+  snapshots = createPushPipeline(push, {
+    onGenerated: (part, kinds, ms) => log.debug({ scope: 'push', part: part.part, key: part.key, kinds, ms: Math.round(ms) }, 'generated config'),
+    onPushed: (s) => log.info({ scope: 'push', parts: s.parts, regenerated: s.regenerated, proxies: s.proxies, ms: Math.round(s.ms) }, 'push done'),
     onWithheld: (proxy, a) => {
       metrics.withheld(a.violations.length);
       for (const v of a.violations) log.error({ scope: 'ads', proxy: proxy.id, type: v.typeUrl, resource: v.resourceName, field: v.field, rule: v.rule }, `withheld a resource Envoy would reject: ${v.message}`);
@@ -85,7 +86,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     current = update;
     metrics.inboundUpdate('config');
     push = build(update);
-    snapshots!.setPush(push).catch((err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
+    snapshots!.setPush(push, update.changedKeys).catch((err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
   });
 
   const xdsLog = log.child({ scope: 'ads' });

@@ -62,7 +62,8 @@ export function virtualHostKey(view: ProxyView, push: PushContext, svc: ServiceM
     return `${h}:${s ? push.serviceRevision(s) : '-'}:${destinationRuleKey(push.destinationRule(view.namespace, h, view.labels))}`;
   });
   const vsPart = vs ? `${revisionOf(vs.config)}` : '-';
-  return `vh|${svc.hostname}|${port}|s${push.serviceRevision(svc)}|v${vsPart}|n${view.namespace}|g${push.selectorSignature(view.labels)}|m${revisionOf(push.mesh)}|${dest.join(';')}`;
+  const sig = vs && matchesBySourceLabels(vs) ? push.selectorSignature(view.labels) : '';
+  return `vh|${svc.hostname}|${port}|s${push.serviceRevision(svc)}|v${vsPart}|n${view.namespace}|g${sig}|m${revisionOf(push.mesh)}|${dest.join(';')}`;
 }
 
 /** Cache key of a route configuration assembled from virtual hosts with the given keys. */
@@ -80,6 +81,18 @@ function serviceAccountsKey(service: ServiceModel, push: PushContext): string {
     byHost.set(service.hostname, fp);
   }
   return fp;
+}
+
+const sourceLabelled = new WeakMap<VirtualServiceModel, boolean>();
+
+/** True if any HTTP match of the VirtualService selects by `sourceLabels` (only then do its routes depend on the proxy's labels). */
+function matchesBySourceLabels(vs: VirtualServiceModel): boolean {
+  let b = sourceLabelled.get(vs);
+  if (b === undefined) {
+    b = (vs.config.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0));
+    sourceLabelled.set(vs, b);
+  }
+  return b;
 }
 
 /** Every destination and mirror host of a VirtualService's HTTP routes, resolved in its namespace. */

@@ -63,3 +63,7 @@ export { buildClusters, outboundClusterRefs, visibleServices, effectivePolicy, p
 export type { ClusterWarn, OutboundClusterRef, OutboundDiscovery } from './generators/clusters.js';
 export { buildEndpoints } from './generators/endpoints.js';
 export { dnsSrvSubsetKey, SYSTEM_CA_BUNDLE } from './generators/cluster-tls.js';
+
+// The registry of generated xDS types (type URL, kind, schema, name, JSON, what config they depend on)
+export { XDS_TYPES, xdsType, encodeXdsResource, xdsResourceToJson } from './xds-types.js';
+export type { XdsTypeDescriptor } from './xds-types.js';

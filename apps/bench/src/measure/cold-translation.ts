@@ -1,6 +1,6 @@
 import { createConfigSnapshot, type ConfigSnapshot } from '@minipilot/config';
 import { buildPushContext, generateResources, parseProxy, type Proxy } from '@minipilot/translation';
-import { encodeSnapshot } from '@minipilot/discovery/dist/encode.js';
+import { encodeSnapshot } from '@minipilot/push';
 import type { MeshFixture } from '../fixtures/mesh.js';
 import { runTimed, timed, type LoopBudget } from './run-timed.js';
 import { summarize, type Summary } from './stats.js';

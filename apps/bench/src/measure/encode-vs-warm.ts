@@ -1,6 +1,6 @@
 import { createConfigSnapshot } from '@minipilot/config';
 import { buildPushContext, generateResources } from '@minipilot/translation';
-import { encodeSnapshot } from '@minipilot/discovery/dist/encode.js';
+import { encodeSnapshot } from '@minipilot/push';
 import { parseManifest, replaceObject, virtualServiceManifest, type MeshFixture } from '../fixtures/mesh.js';
 import { runTimed, timed, type LoopBudget } from './run-timed.js';
 import { summarize, quantile, type Summary } from './stats.js';

@@ -4,7 +4,7 @@ import { formatProblem, type MeshConfig } from '@minipilot/config';
 import type { ConfigSourceUpdate } from '@minipilot/config-sources';
 import { resourcesToJson, type PushContext } from '@minipilot/translation';
 import type { XdsServer, TypeStatus } from '@minipilot/xds-server';
-import type { ProxySnapshots } from '../proxy-snapshots.js';
+import type { PushPipeline } from '@minipilot/push';
 import type { Handler } from './monitoring-server.js';
 
 /** What the debug endpoints read. */
@@ -13,7 +13,7 @@ export interface DebugState {
   /** An extra line for the /ready body, e.g. the config source's connection state. */
   readinessDetail?(): string | undefined;
   readonly xds: XdsServer;
-  readonly snapshots: ProxySnapshots;
+  readonly snapshots: PushPipeline;
   current(): ConfigSourceUpdate;
   push(): PushContext;
   readonly mesh: MeshConfig;

@@ -1,5 +1,6 @@
 import type { DescMessage, Message } from '@bufbuild/protobuf';
-import { clusterV3, endpointV3, listenerV3, routeV3, TypeUrl } from '@minipilot/envoy-api';
+import { TypeUrl, type clusterV3 } from '@minipilot/envoy-api';
+import { XDS_TYPES } from '../xds-types.js';
 import type { EnvoyResources } from '../resources.js';
 import { ENVOY_SEMANTIC_CHECKS, SEMANTIC_VISIT_TYPES } from './envoy-semantics.js';
 import { walkMessage, type WalkVisit } from './pgv-walk.js';
@@ -24,13 +25,11 @@ interface Checked {
 
 const COLLECT: ReadonlySet<string> = new Set([...SEMANTIC_VISIT_TYPES, ...REFERENCE_VISIT_TYPES]);
 
+/** Violations are listed listeners, routes, clusters, load assignments (the order reports have always used). */
+const CHECK_ORDER = ['listeners', 'routes', 'clusters', 'endpoints'] as const;
+
 function kinds(res: EnvoyResources): Kind[] {
-  return [
-    { typeUrl: TypeUrl.Listener, schema: listenerV3.ListenerSchema, items: res.listeners, name: (m) => (m as listenerV3.Listener).name },
-    { typeUrl: TypeUrl.RouteConfiguration, schema: routeV3.RouteConfigurationSchema, items: res.routes, name: (m) => (m as routeV3.RouteConfiguration).name },
-    { typeUrl: TypeUrl.Cluster, schema: clusterV3.ClusterSchema, items: res.clusters, name: (m) => (m as clusterV3.Cluster).name },
-    { typeUrl: TypeUrl.ClusterLoadAssignment, schema: endpointV3.ClusterLoadAssignmentSchema, items: res.endpoints, name: (m) => (m as endpointV3.ClusterLoadAssignment).clusterName },
-  ];
+  return CHECK_ORDER.map((k) => XDS_TYPES.find((t) => t.kind === k)!).map((t) => ({ typeUrl: t.typeUrl, schema: t.schema, items: res[t.kind], name: (m: Message) => t.name(m) }));
 }
 
 function attribute(c: Checked, problems: readonly FieldProblem[]): AcceptanceViolation[] {

@@ -119,7 +119,7 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
   const drCache = new Map<string, EffectiveDestinationRule | undefined>();
 
   const destinationRule = (proxyNs: string, hostname: string, proxyLabels: Readonly<Record<string, string>> = {}): EffectiveDestinationRule | undefined => {
-    const selects = (d: (typeof drs)[number]): boolean => matchesLabels(d.config.spec.workloadSelector?.labels ?? {}, proxyLabels);
+    const selects = (d: (typeof drs)[number]): boolean => matchesLabels(drSelector(d.config) ?? {}, proxyLabels);
     const selectorKey = drs.filter((d) => d.config.metadata.namespace === proxyNs && d.config.spec.workloadSelector && selects(d)).map((d) => d.config.metadata.name).join(',');
     const cacheKey = `${proxyNs} ${hostname} ${selectorKey}`;
     if (drCache.has(cacheKey)) return drCache.get(cacheKey);
@@ -235,7 +235,7 @@ function collectSelectors(config: ConfigSnapshot): Readonly<Record<string, strin
     const key = JSON.stringify(Object.keys(sel).sort().map((k) => [k, sel[k]]));
     if (!seen.has(key)) seen.set(key, sel);
   };
-  for (const dr of config.ofKind('DestinationRule')) add(dr.spec.workloadSelector?.labels);
+  for (const dr of config.ofKind('DestinationRule')) add(drSelector(dr));
   for (const gw of config.ofKind('Gateway')) add(gw.spec.selector);
   for (const vs of config.ofKind('VirtualService')) {
     for (const r of [...(vs.spec.http ?? []), ...(vs.spec.tcp ?? []), ...(vs.spec.tls ?? [])]) {
@@ -249,6 +249,14 @@ function collectSelectors(config: ConfigSnapshot): Readonly<Record<string, strin
 export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
+/**
+ * A DestinationRule's workload selector labels: Istio's field is `matchLabels`
+ * (istio.type.v1beta1.WorkloadSelector); `labels` (the Sidecar resource's spelling) is accepted too.
+ */
+function drSelector(dr: DestinationRuleConfig): Readonly<Record<string, string>> | undefined {
+  return dr.spec.workloadSelector?.matchLabels ?? dr.spec.workloadSelector?.labels;
+}
+
 function specificity(host: string): number {
   return host.startsWith('*') ? host.length : 10_000 + host.length;
 }

@@ -1,4 +1,4 @@
-import { checkEnvoyResources, completeReferences, type AcceptanceViolation, type EnvoyResources, type Proxy } from '@minipilot/translation';
+import { checkEnvoyResources, completeReferences, XDS_TYPES, type AcceptanceViolation, type EnvoyResources } from '@minipilot/translation';
 
 /** What the acceptance step decided for one proxy view. */
 export interface Accepted {
@@ -10,12 +10,7 @@ export interface Accepted {
 }
 
 type Kind = keyof EnvoyResources;
-const KIND_BY_TYPE: Readonly<Record<string, Kind>> = {
-  'type.googleapis.com/envoy.config.listener.v3.Listener': 'listeners',
-  'type.googleapis.com/envoy.config.route.v3.RouteConfiguration': 'routes',
-  'type.googleapis.com/envoy.config.cluster.v3.Cluster': 'clusters',
-  'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment': 'endpoints',
-};
+const KIND_BY_TYPE: ReadonlyMap<string, Kind> = new Map(XDS_TYPES.map((t) => [t.typeUrl, t.kind]));
 const nameOf = (r: { name?: string; clusterName?: string }): string => r.name ?? r.clusterName ?? '';
 
 /**
@@ -24,13 +19,13 @@ const nameOf = (r: { name?: string; clusterName?: string }): string => r.name ??
  * that last good version keeps being served (so one bad change never takes routes away), otherwise
  * the check's stand-in (an empty route configuration or load assignment) or nothing is served.
  */
-export function acceptResources(proxy: Proxy, generated: EnvoyResources, previous: EnvoyResources | undefined): Accepted {
+export function acceptResources(proxy: { readonly istioProxy: boolean }, generated: EnvoyResources, previous: EnvoyResources | undefined): Accepted {
   const result = checkEnvoyResources(generated, { istioProxy: proxy.istioProxy });
   if (result.withheld.length === 0 || !previous) return { resources: result.accepted, violations: result.violations, keptLastGood: [] };
   const next: Record<Kind, unknown[]> = { listeners: [...result.accepted.listeners], routes: [...result.accepted.routes], clusters: [...result.accepted.clusters], endpoints: [...result.accepted.endpoints] };
   const kept: string[] = [];
   for (const w of result.withheld) {
-    const kind = KIND_BY_TYPE[w.typeUrl];
+    const kind = KIND_BY_TYPE.get(w.typeUrl);
     if (!kind) continue;
     const old = (previous[kind] as { name?: string; clusterName?: string }[]).find((r) => nameOf(r) === w.name);
     if (!old) continue;

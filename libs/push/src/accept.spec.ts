@@ -5,7 +5,7 @@ import { buildPushContext, generateResources, parseProxy, checkConsistent } from
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acceptResources } from './accept.js';
-import { EMBEDDED_LAB_DIR } from './options.js';
+const EMBEDDED_LAB_DIR = path.join(__dirname, '../../../apps/discovery/lab');
 
 const objects = fs.readdirSync(EMBEDDED_LAB_DIR).filter((f) => f.endsWith('.yaml')).flatMap((f) => loadYaml(fs.readFileSync(path.join(EMBEDDED_LAB_DIR, f), 'utf8'), f).objects);
 const proxy = parseProxy({ id: 'sidecar~10.244.0.10~productpage-v1-0.default~default.svc.cluster.local' });

@@ -1,0 +1,53 @@
+import { toBinary, toJson, type DescMessage, type JsonValue, type Message } from '@bufbuild/protobuf';
+import type { Kind } from '@minipilot/config';
+import { clusterV3, endpointV3, envoyRegistry, listenerV3, routeV3, TypeUrl } from '@minipilot/envoy-api';
+import type { ResourceKind } from './generate.js';
+
+/**
+ * One xDS resource type minipilot generates: everything the pipeline does per type (generate,
+ * name, encode, check, show as JSON, order pushes, decide what a config change touches) reads this
+ * descriptor, so adding a type (SDS, NDS, ...) is one more entry in {@link XDS_TYPES}.
+ */
+export interface XdsTypeDescriptor<K extends ResourceKind = ResourceKind> {
+  readonly typeUrl: string;
+  /** The field of `EnvoyResources` holding the type's resources (and the generator's name for it). */
+  readonly kind: K;
+  /** `cds`, `eds`, `lds`, `rds`: logs, metrics, the CLI's `--type`. */
+  readonly shortName: string;
+  readonly schema: DescMessage;
+  /** The resource's xDS name. */
+  name(resource: Message): string;
+  /**
+   * The config kinds whose changes can change resources of this type. A change that touches none
+   * of them leaves the type's cached resources as they are (istiod's per-generator push filters).
+   */
+  readonly dependsOn: ReadonlySet<Kind>;
+}
+
+const REGISTRY_KINDS: readonly Kind[] = ['Service', 'ServiceEntry', 'EndpointSlice', 'Endpoints', 'Pod', 'Namespace'];
+
+/**
+ * The generated xDS types in push order (CDS → EDS → LDS → RDS, make-before-break). Clusters and
+ * load assignments never depend on VirtualServices or Gateways; listeners and routes do.
+ */
+export const XDS_TYPES: readonly XdsTypeDescriptor[] = [
+  { typeUrl: TypeUrl.Cluster, kind: 'clusters', shortName: 'cds', schema: clusterV3.ClusterSchema, name: (r) => (r as clusterV3.Cluster).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule']) },
+  { typeUrl: TypeUrl.ClusterLoadAssignment, kind: 'endpoints', shortName: 'eds', schema: endpointV3.ClusterLoadAssignmentSchema, name: (r) => (r as endpointV3.ClusterLoadAssignment).clusterName, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule']) },
+  { typeUrl: TypeUrl.Listener, kind: 'listeners', shortName: 'lds', schema: listenerV3.ListenerSchema, name: (r) => (r as listenerV3.Listener).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'VirtualService', 'Gateway']) },
+  { typeUrl: TypeUrl.RouteConfiguration, kind: 'routes', shortName: 'rds', schema: routeV3.RouteConfigurationSchema, name: (r) => (r as routeV3.RouteConfiguration).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'VirtualService', 'Gateway']) },
+];
+
+/** The descriptor of a generated type URL, if minipilot generates it. */
+export function xdsType(typeUrl: string): XdsTypeDescriptor | undefined {
+  return XDS_TYPES.find((t) => t.typeUrl === typeUrl);
+}
+
+/** Encodes one resource of a type (the bytes of `Any.value`). */
+export function encodeXdsResource(type: XdsTypeDescriptor, resource: Message): Uint8Array {
+  return toBinary(type.schema, resource);
+}
+
+/** One resource of a type in proto3 JSON (camelCase field names, `@type` on Any), as in an Envoy config dump. */
+export function xdsResourceToJson(type: XdsTypeDescriptor, resource: Message): JsonValue {
+  return toJson(type.schema, resource, { registry: envoyRegistry });
+}
