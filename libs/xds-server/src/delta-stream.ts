@@ -79,6 +79,7 @@ export function createDeltaProtocol(
           }),
         );
       },
+      core.canSend,
     );
   }
 

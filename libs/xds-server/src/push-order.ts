@@ -16,15 +16,18 @@ export function inPushOrder(typeUrls: Iterable<string>): string[] {
  * Sends what is due for every type, in push order, at most one un-ACKed response per type.
  * A CDS/EDS/LDS/RDS type that has a response due while its previous one is in flight holds back the
  * later ones of those four until its ACK/NACK, so a change always reaches the client CDS → EDS → LDS → RDS.
- * `plan` is called in order, after the sends of earlier types (CDS sends may make EDS due).
+ * `plan` is called in order, after the sends of earlier types (CDS sends may make EDS due). Stops
+ * as soon as `canSend` says write backpressure holds the stream.
  */
 export function flushInOrder<T extends { readonly inFlight: boolean }, P>(
   trackers: ReadonlyMap<string, T>,
   plan: (typeUrl: string, tracker: T) => P | undefined,
   send: (typeUrl: string, tracker: T, plan: P) => void,
+  canSend: () => boolean = () => true,
 ): void {
   let held = false;
   for (const typeUrl of inPushOrder(trackers.keys())) {
+    if (!canSend()) return; // write backpressure: the stream is flushed again once its writes drain
     const ordered = RANK.has(typeUrl);
     if (held && ordered) continue;
     const tracker = trackers.get(typeUrl)!;

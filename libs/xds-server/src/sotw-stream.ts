@@ -74,6 +74,7 @@ export function createSotwProtocol(core: StreamCore<discoveryV3.DiscoveryRespons
           }),
         );
       },
+      core.canSend,
     );
   }
 

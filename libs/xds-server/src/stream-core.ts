@@ -55,6 +55,8 @@ export interface StreamCore<Res> {
   answered(t: TypeTracker, kind: 'ack' | 'nack', version: string, message: string): void;
   /** Assigns a stream-unique nonce, writes the response built for it and marks the type in flight. */
   send(t: TypeTracker, summary: SentSummary, build: (nonce: string) => Res): void;
+  /** False while write backpressure holds this stream (its or the server's pending bytes are over the limit). */
+  canSend(): boolean;
 }
 
 /** The dependencies of {@link createStreamCore}. */
@@ -66,7 +68,9 @@ export interface StreamCoreDeps<Res> {
   nodeId(): string;
   snapshot(): XdsSnapshot | undefined;
   emit(event: XdsEvent): void;
-  write(response: Res): void;
+  /** Writes one response whose resources total `bytes`. */
+  write(response: Res, bytes: number): void;
+  canSend(): boolean;
 }
 
 /** Returns the core for one stream: nonces, ACK/NACK bookkeeping, events. */
@@ -98,16 +102,17 @@ export function createStreamCore<Res>(deps: StreamCoreDeps<Res>): StreamCore<Res
       deps.logger.warn(fields, 'xds: client rejected a response (NACK)');
       deps.emit({ kind: 'nack', ...ids(), typeUrl: t.typeUrl, version, nonce, message });
     },
+    canSend: deps.canSend,
     send(t, summary, build) {
       const nonce = String(++nonceCounter);
-      deps.write(build(nonce));
+      const bytes = summary.resources.reduce((n, r) => n + r.value.length, 0);
       t.lastNonce = nonce;
       t.sentVersion = summary.version;
       t.inFlight = true;
       t.force = false;
       const { version, resources } = summary;
       const names = resources.map((r) => r.name);
-      const bytes = resources.reduce((n, r) => n + r.value.length, 0);
+      deps.write(build(nonce), bytes);
       const removed = summary.removed ? { removed: summary.removed } : {};
       deps.emit({ kind: 'send', ...ids(), typeUrl: t.typeUrl, version, nonce, names, ...removed, bytes });
     },

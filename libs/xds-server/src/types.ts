@@ -43,6 +43,10 @@ export type XdsEvent =
       delta: boolean;
     }
   | { kind: 'ack'; streamId: string; nodeId: string; typeUrl: string; version: string; nonce: string; delta: boolean }
+  /** A new stream was refused by `admit` (load shedding). */
+  | { kind: 'refused'; reason: string; delta: boolean }
+  /** A stream was closed because its responses were not read for `stuckStreamTimeoutMs`. */
+  | { kind: 'stuck'; streamId: string; nodeId: string; pendingBytes: number; delta: boolean }
   | {
       kind: 'nack';
       streamId: string;
@@ -83,6 +87,24 @@ export interface XdsServerOptions {
   onEvent?: (event: XdsEvent) => void;
   /** Size of the NACK ring buffer (default 100). */
   maxNackRecords?: number;
+  /**
+   * Write backpressure: bytes of responses handed to gRPC but not yet written out, over all streams.
+   * While above, no stream starts a new response; they resume, oldest waiter first, as writes
+   * complete (default 64 MiB).
+   */
+  maxPendingBytes?: number;
+  /** The same bound per stream: a stream whose client does not read gets no pile-up (default 4 MiB). */
+  maxStreamPendingBytes?: number;
+  /**
+   * A stream whose written responses make no progress for this long is closed with UNAVAILABLE,
+   * logged and reported as a `stuck` event (default 120 s; 0 disables).
+   */
+  stuckStreamTimeoutMs?: number;
+  /**
+   * Admission of new streams (load shedding): returns a reason to refuse the stream with
+   * UNAVAILABLE, or undefined to accept it. Checked once per stream, before its first request.
+   */
+  admit?: () => string | undefined;
 }
 
 /** An ADS service (SotW and delta) ready to be added to a grpc.Server. */
@@ -96,4 +118,6 @@ export interface XdsServer {
   nacks(): NackRecord[];
   /** Ends every open stream (e.g. on shutdown). */
   closeAll(): void;
+  /** Bytes of responses handed to gRPC and not yet written out, over all streams (write backpressure). */
+  pendingBytes(): number;
 }

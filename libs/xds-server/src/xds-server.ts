@@ -20,8 +20,27 @@ interface ServerContext {
   readonly logger: Logger;
   readonly nacks: NackLog;
   readonly sessions: Map<string, Session>;
+  readonly budget: WriteBudget;
   nextStreamId(): string;
   emit(event: XdsEvent): void;
+}
+
+/** Bytes handed to gRPC and not yet written out, over all streams, and the streams waiting for room. */
+interface WriteBudget {
+  pending: number;
+  readonly max: number;
+  readonly perStream: number;
+  /** Streams held by backpressure, in the order they were held; each entry re-flushes its stream. */
+  readonly waiting: Map<string, () => void>;
+}
+
+/** Lets held streams flush again, oldest first, while there is room. */
+function wake(budget: WriteBudget): void {
+  for (const [id, flush] of [...budget.waiting]) {
+    if (budget.pending >= budget.max) return;
+    budget.waiting.delete(id);
+    flush();
+  }
 }
 
 /**
@@ -36,6 +55,7 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     logger,
     nacks: createNackLog(options.maxNackRecords ?? 100),
     sessions: new Map(),
+    budget: { pending: 0, max: options.maxPendingBytes ?? 64 * 1024 * 1024, perStream: options.maxStreamPendingBytes ?? 4 * 1024 * 1024, waiting: new Map() },
     nextStreamId: () => String(++streamSeq),
     emit(event) {
       try {
@@ -57,6 +77,7 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     implementation,
     connections: () => [...ctx.sessions.values()].flatMap((s) => s.status() ?? []),
     nacks: () => ctx.nacks.list(),
+    pendingBytes: () => ctx.budget.pending,
     closeAll: () => {
       for (const session of [...ctx.sessions.values()]) session.end(grpc.status.UNAVAILABLE, 'xds server shutting down');
     },
@@ -77,7 +98,34 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
     call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'xds server is not ready (caches not synced)' });
     return;
   }
+  const refusal = ctx.options.admit?.();
+  if (refusal !== undefined) {
+    ctx.emit({ kind: 'refused', reason: refusal, delta });
+    call.emit('error', { code: grpc.status.UNAVAILABLE, details: `xds server is shedding load: ${refusal}` });
+    return;
+  }
   const streamId = ctx.nextStreamId();
+  const budget = ctx.budget;
+  let pendingBytes = 0;
+  let stuckTimer: NodeJS.Timeout | undefined;
+  const stuckMs = ctx.options.stuckStreamTimeoutMs ?? 120_000;
+  const armStuck = (): void => {
+    if (stuckTimer) clearTimeout(stuckTimer);
+    stuckTimer = undefined;
+    if (pendingBytes === 0 || stuckMs <= 0 || closed) return;
+    stuckTimer = setTimeout(() => {
+      ctx.logger.warn({ streamId, nodeId: nodeId(), pendingBytes, ms: stuckMs }, 'xds: closing a stream whose client stopped reading');
+      ctx.emit({ kind: 'stuck', streamId, nodeId: nodeId(), pendingBytes, delta });
+      fail(grpc.status.UNAVAILABLE, `responses were not read for ${stuckMs} ms`);
+    }, stuckMs);
+    stuckTimer.unref();
+  };
+  const canSend = (): boolean => {
+    if (pendingBytes === 0 || (pendingBytes < budget.perStream && budget.pending < budget.max)) return true;
+    // Held by its own pending bytes: its next write completion flushes it. Held by the server's: wait in line.
+    if (!closed && pendingBytes < budget.perStream) budget.waiting.set(streamId, () => guarded(() => protocol.flush()));
+    return false;
+  };
   let node: coreV3.Node | undefined;
   let connectedAt = '';
   let snapshot: XdsSnapshot | undefined;
@@ -92,8 +140,20 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
     nodeId,
     snapshot: () => snapshot,
     emit: ctx.emit,
-    write: (response) => {
-      if (!closed) call.write(response);
+    canSend,
+    write: (response, bytes) => {
+      if (closed) return;
+      pendingBytes += bytes;
+      budget.pending += bytes;
+      armStuck();
+      call.write(response, () => {
+        if (closed) return; // released when the stream closed
+        pendingBytes -= bytes;
+        budget.pending -= bytes;
+        armStuck();
+        guarded(() => protocol.flush());
+        wake(budget);
+      });
     },
   });
   const protocol = createProtocol(core);
@@ -102,6 +162,12 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
     if (closed) return;
     closed = true;
     ctx.sessions.delete(streamId);
+    budget.waiting.delete(streamId);
+    if (stuckTimer) clearTimeout(stuckTimer);
+    // Bytes gRPC still holds for a closed stream are dropped with it; release them from the budget.
+    budget.pending -= pendingBytes;
+    pendingBytes = 0;
+    wake(budget);
     try {
       stopWatch?.();
     } catch (err) {
