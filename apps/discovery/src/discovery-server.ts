@@ -7,6 +7,8 @@ import { buildPushContext, type PushContext, type Proxy, type EnvoyResources } f
 import { createXdsServer, listenXds, type XdsServer, type XdsEvent } from '@minipilot/xds-server';
 import { createPushPipeline, type PushPipeline } from '@minipilot/push';
 import { createDiscoveryMetrics } from './metrics.js';
+import { createPushMetrics } from './push-metrics.js';
+import { createLoadShedder, DEFAULT_LOAD_LIMITS, type LoadLimits } from './load-shedding.js';
 import { startMonitoringServer } from './http/monitoring-server.js';
 import { debugRoutes } from './http/debug-routes.js';
 import type { AppLogger } from './logger.js';
@@ -30,7 +32,24 @@ export interface DiscoveryOptions {
    * (e.g. to send a resource a client must reject). Never set in production.
    */
   readonly faultInjection?: (proxy: Proxy, resources: EnvoyResources) => EnvoyResources;
+  /** Push throttle, write backpressure and load-shedding limits (defaults: {@link DEFAULT_PUSH_LIMITS}). */
+  readonly limits?: Partial<PushLimits>;
 }
+
+/** The limits that keep pushes bounded and the server alive under load. */
+export interface PushLimits extends LoadLimits {
+  /** Streams handed a new snapshot per event-loop turn (istiod's PILOT_PUSH_THROTTLE). */
+  readonly pushThrottle: number;
+  /** A stream whose responses are not read for this long is closed. */
+  readonly stuckStreamTimeoutMs: number;
+  /** Bytes of responses buffered for writing, over all streams, before streams wait. */
+  readonly maxPendingBytes: number;
+  /** The same, per stream. */
+  readonly maxStreamPendingBytes: number;
+}
+
+/** Defaults of {@link PushLimits}: 25 streams per turn (istiod on 2 cores), 120 s, 64 MiB, 4 MiB, and {@link DEFAULT_LOAD_LIMITS}. */
+export const DEFAULT_PUSH_LIMITS: PushLimits = { ...DEFAULT_LOAD_LIMITS, pushThrottle: 25, stuckStreamTimeoutMs: 120_000, maxPendingBytes: 64 * 2 ** 20, maxStreamPendingBytes: 4 * 2 ** 20 };
 
 /** A running discovery server. */
 export interface DiscoveryServer {
@@ -51,6 +70,9 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   const log = o.logger;
   const mesh = loadMesh(o.meshConfigFile, log);
   const metrics = createDiscoveryMetrics();
+  const limits: PushLimits = { ...DEFAULT_PUSH_LIMITS, ...o.limits };
+  let xdsRef: XdsServer | undefined;
+  const pushMetrics = createPushMetrics(metrics.registry, () => snapshots, () => xdsRef);
   const source = o.source;
   let ready = false;
   let current: ConfigSourceUpdate | undefined;
@@ -70,6 +92,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   current = await source.start();
   push = build(current);
   snapshots = createPushPipeline(push, {
+    pushThrottle: limits.pushThrottle,
     onGenerated: (part, kinds, ms) => log.debug({ scope: 'push', part: part.part, key: part.key, kinds, ms: Math.round(ms) }, 'generated config'),
     onPushed: (s) => log.info({ scope: 'push', parts: s.parts, regenerated: s.regenerated, proxies: s.proxies, ms: Math.round(s.ms) }, 'push done'),
     onWithheld: (proxy, a) => {
@@ -94,12 +117,19 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     source: snapshots,
     isReady: () => ready,
     logger: xdsLog,
+    admit: createLoadShedder(limits, () => xdsRef?.streamCount() ?? 0),
+    maxPendingBytes: limits.maxPendingBytes,
+    maxStreamPendingBytes: limits.maxStreamPendingBytes,
+    stuckStreamTimeoutMs: limits.stuckStreamTimeoutMs,
     onEvent: (e) => {
       metrics.onXdsEvent(e);
+      pushMetrics.onXdsEvent(e);
+      if (e.kind === 'refused') xdsLog.warn({ reason: e.reason, delta: e.delta }, 'refused a new ADS stream: shedding load');
       if (e.kind === 'connect' || e.kind === 'disconnect') xdsLog.info({ node: e.nodeId, stream: e.streamId, delta: e.delta }, `ADS stream ${e.kind === 'connect' ? 'opened' : 'closed'}`);
       o.onXdsEvent?.(e);
     },
   });
+  xdsRef = xds;
   let grpcServer: grpc.Server | undefined;
   let monitoring: http.Server | undefined;
   try {

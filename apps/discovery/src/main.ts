@@ -50,6 +50,7 @@ async function run(o: CliOptions): Promise<void> {
     monitoringAddr: bindAddress(o.monitoringAddr),
     ...(o.mesh ? { meshConfigFile: o.mesh } : {}),
     logger,
+    limits: o.limits,
   });
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'shutting down');

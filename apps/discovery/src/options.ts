@@ -32,6 +32,13 @@ export interface CliOptions {
   readonly logLevel: string;
   readonly debounceAfterMs: number;
   readonly debounceMaxMs: number;
+  readonly limits: { pushThrottle: number; maxStreams: number; maxHeapFraction: number; stuckStreamTimeoutMs: number };
+}
+
+function numberOption(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${flag}: expected a number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 function durationOption(value: string, flag: string): number {
@@ -83,6 +90,10 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
     .addOption(new Option('--log-level <level>', 'log level: debug, info, warn, error').env('LOG_LEVEL').default('info').choices(['debug', 'info', 'warn', 'error']))
     .addOption(new Option('--debounce-after <duration>', 'quiet time before a config change is pushed').env('PILOT_DEBOUNCE_AFTER').default('100ms'))
     .addOption(new Option('--debounce-max <duration>', 'longest a change waits under continuous updates').env('PILOT_DEBOUNCE_MAX').default('10s'))
+    .addOption(new Option('--push-throttle <n>', "proxies handed new config per event-loop turn (istiod's PILOT_PUSH_THROTTLE)").env('PILOT_PUSH_THROTTLE').default('25'))
+    .addOption(new Option('--max-streams <n>', 'refuse new xDS streams (UNAVAILABLE) while this many are open; 0: no limit').env('MINIPILOT_MAX_STREAMS').default('10000'))
+    .addOption(new Option('--max-heap-fraction <f>', 'refuse new xDS streams while the V8 heap in use is above this fraction of its limit').env('MINIPILOT_MAX_HEAP_FRACTION').default('0.85'))
+    .addOption(new Option('--stuck-stream-timeout <duration>', 'close an xDS stream whose client has not read its responses for this long; 0s: never').env('MINIPILOT_STUCK_STREAM_TIMEOUT').default('120s'))
     .action(async (opts: Record<string, string>) => {
       await run({
         source: selectSource({
@@ -97,6 +108,12 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
         logLevel: opts['logLevel']!,
         debounceAfterMs: durationOption(opts['debounceAfter']!, '--debounce-after'),
         debounceMaxMs: durationOption(opts['debounceMax']!, '--debounce-max'),
+        limits: {
+          pushThrottle: numberOption(opts['pushThrottle']!, '--push-throttle', 1, 100_000),
+          maxStreams: numberOption(opts['maxStreams']!, '--max-streams', 0, 10_000_000),
+          maxHeapFraction: numberOption(opts['maxHeapFraction']!, '--max-heap-fraction', 0.05, 1),
+          stuckStreamTimeoutMs: opts['stuckStreamTimeout'] === '0s' ? 0 : durationOption(opts['stuckStreamTimeout']!, '--stuck-stream-timeout'),
+        },
       });
     });
 }

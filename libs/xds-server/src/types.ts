@@ -118,6 +118,8 @@ export interface XdsServer {
   nacks(): NackRecord[];
   /** Ends every open stream (e.g. on shutdown). */
   closeAll(): void;
+  /** Number of open streams that sent their first request. */
+  streamCount(): number;
   /** Bytes of responses handed to gRPC and not yet written out, over all streams (write backpressure). */
   pendingBytes(): number;
 }

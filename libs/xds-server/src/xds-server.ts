@@ -78,6 +78,7 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     connections: () => [...ctx.sessions.values()].flatMap((s) => s.status() ?? []),
     nacks: () => ctx.nacks.list(),
     pendingBytes: () => ctx.budget.pending,
+    streamCount: () => ctx.sessions.size,
     closeAll: () => {
       for (const session of [...ctx.sessions.values()]) session.end(grpc.status.UNAVAILABLE, 'xds server shutting down');
     },
