@@ -11,13 +11,15 @@ import { collectGarbage } from './measure/heap.js';
 import { benchSettings, isQuick, type BenchSettings } from './settings.js';
 import { forkWorker, type WorkerHandle } from './load/worker-handle.js';
 import { renderTable } from './report/table.js';
-import { coldTables, encodeTable, sharingTable, loopbackTables } from './report/tables.js';
+import { coldTables, encodeTable, sharingTable, loopbackTables, distinctTables } from './report/tables.js';
+import { runDistinct, type DistinctResult } from './load/distinct-run.js';
 
 /** Where the JSON report goes: apps/bench/results/latest.json (git-ignored). */
 const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
 
 async function main(): Promise<void> {
-  const settings = benchSettings(isQuick(process.argv.slice(2), process.env));
+  const argv = process.argv.slice(2);
+  const settings = { ...benchSettings(isQuick(argv, process.env)), distinctOnly: argv.includes('--distinct') };
   const worker = forkWorker();
   try {
     await run(settings, worker);
@@ -26,13 +28,28 @@ async function main(): Promise<void> {
   }
 }
 
-async function run(settings: BenchSettings, worker: WorkerHandle): Promise<void> {
+async function run(settings: BenchSettings & { distinctOnly: boolean }, worker: WorkerHandle): Promise<void> {
   const started = Date.now();
   const print = (text: string): void => void process.stdout.write(`${text}\n`);
   const section = (name: string): void => print(`\n[${Math.round((Date.now() - started) / 1000)} s] ${name}`);
   const loadAvg = (): number[] => os.loadavg().map((l) => Math.round(l * 100) / 100);
   const loadAtStart = loadAvg();
   print(`minipilot bench${settings.quick ? ' (quick)' : ''}: node ${process.version}, ${os.cpus().length} cpus, load average ${loadAtStart.join(' ')}, gc ${collectGarbage() ? 'exposed' : 'NOT exposed (heap numbers omitted)'}`);
+
+  const distinct: DistinctResult[] = [];
+  const runDistinctSection = async (): Promise<void> => {
+    section('distinct workloads (push pipeline + xDS server in this process, forked load worker; each beside its raw-write limit)');
+    for (const d of settings.distinct) {
+      print(`  mesh-${d.mesh} x${d.clients} ${d.delta ? 'delta' : 'sotw'}...`);
+      distinct.push(await runDistinct(worker, { ...d, connectTimeoutMs: Math.max(settings.connectTimeoutMs, 180_000), changeTimeoutMs: settings.changeTimeoutMs }));
+    }
+    for (const t of distinctTables(distinct)) print(renderTable(t));
+  };
+  if (settings.distinctOnly) {
+    await runDistinctSection();
+    writeReport({ date: new Date().toISOString(), quick: settings.quick, distinctOnly: true, host: hostInfo(loadAtStart, loadAvg()), durationS: Math.round((Date.now() - started) / 1000), distinct });
+    return;
+  }
 
   section('fixtures and G1/G2 (in-process translation)');
   const mesh100 = buildMesh(100);
@@ -61,24 +78,32 @@ async function run(settings: BenchSettings, worker: WorkerHandle): Promise<void>
     loopback.push(await runLoopback(mesh100, worker, { ...r, connectTimeoutMs: settings.connectTimeoutMs, changeTimeoutMs: settings.changeTimeoutMs }));
   }
   for (const t of loopbackTables(loopback)) print(renderTable(t));
+  await runDistinctSection();
 
   const report = {
     date: new Date().toISOString(),
     quick: settings.quick,
-    host: {
-      node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', totalMemMiB: Math.round(os.totalmem() / 1048576),
-      loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAvg(),
-    },
+    host: hostInfo(loadAtStart, loadAvg()),
     durationS: Math.round((Date.now() - started) / 1000),
     g1ColdTranslation: cold,
     g2EncodeVsWarm: encode,
     sharing,
     loopback,
+    distinct,
   };
+  writeReport(report);
+}
+
+function hostInfo(loadAverageAtStart: number[], loadAverageAtEnd: number[]) {
+  return { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', totalMemMiB: Math.round(os.totalmem() / 1048576), loadAverageAtStart, loadAverageAtEnd };
+}
+
+/** Writes the JSON report to results/latest.json (git-ignored; copy results worth citing to a dated name). */
+function writeReport(report: { readonly durationS: number } & Record<string, unknown>): void {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const out = path.join(RESULTS_DIR, 'latest.json');
   fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  print(`\nwrote ${path.relative(process.cwd(), out)} (${report.durationS} s)`);
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), out)} (${report.durationS} s)\n`);
 }
 
 main().then(() => process.exit(0), (err: unknown) => {

@@ -19,7 +19,11 @@ export interface BenchSettings {
   readonly sharingTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly changeTimeoutMs: number;
+  /** The distinct-workload runs (issue 9): mesh size x clients x mode. */
+  readonly distinct: readonly { readonly mesh: number; readonly clients: number; readonly delta: boolean }[];
 }
+
+const matrix = (meshes: number[], clients: number[]) => meshes.flatMap((mesh) => clients.flatMap((c) => [false, true].map((delta) => ({ mesh, clients: c, delta }))));
 
 /** Returns the settings for a full run (~3 min on 2 cores) or a `--quick` smoke run (~30 s). */
 export function benchSettings(quick: boolean): BenchSettings {
@@ -36,6 +40,7 @@ export function benchSettings(quick: boolean): BenchSettings {
         sharingTimeoutMs: 60_000,
         connectTimeoutMs: 20_000,
         changeTimeoutMs: 10_000,
+        distinct: [{ mesh: 100, clients: 50, delta: true }],
       }
     : {
         quick,
@@ -49,6 +54,7 @@ export function benchSettings(quick: boolean): BenchSettings {
         sharingTimeoutMs: 150_000,
         connectTimeoutMs: 60_000,
         changeTimeoutMs: 30_000,
+        distinct: matrix([100, 1000], [100, 1000]),
       };
 }
 

@@ -31,6 +31,8 @@ export interface Part {
   readonly dirty: Set<ResourceKind>;
   /** Per type URL, the current accepted and encoded resources. */
   readonly types: Map<string, TypePart>;
+  /** What the generators returned per kind last time, before completion and acceptance. */
+  readonly generated: Map<ResourceKind, readonly Message[]>;
   /** Number of streams using the part. */
   members: number;
   lastOutcome: string;
@@ -38,7 +40,7 @@ export interface Part {
 
 /** A new part, every kind dirty. */
 export function createPart(key: string, part: ResourcePart, rep: Proxy): Part {
-  return { key, part, rep, push: undefined, dirty: new Set(XDS_TYPES.map((t) => t.kind)), types: new Map(), members: 0, lastOutcome: '' };
+  return { key, part, rep, push: undefined, dirty: new Set(XDS_TYPES.map((t) => t.kind)), types: new Map(), generated: new Map(), members: 0, lastOutcome: '' };
 }
 
 /**
@@ -52,9 +54,25 @@ export function generatePartFor(part: Part, push: PushContext, memo: ResourceMem
   const warnings: string[] = [];
   const current = (kind: ResourceKind): Message[] => [...(part.types.get(XDS_TYPES.find((t) => t.kind === kind)!.typeUrl)?.messages ?? [])];
   let generated = { listeners: [], routes: [], clusters: [], endpoints: [] } as unknown as EnvoyResources;
+  let same = part.types.size > 0 && !hooks.transform;
   for (const t of XDS_TYPES) {
-    const messages = kinds.includes(t.kind) ? generatePart(part.part, t.kind, part.rep, push, { warn: (m) => warnings.push(m), memo }) : current(t.kind);
-    (generated as unknown as Record<ResourceKind, unknown[]>)[t.kind] = messages;
+    let messages: readonly Message[];
+    if (kinds.includes(t.kind)) {
+      messages = generatePart(part.part, t.kind, part.rep, push, { warn: (m) => warnings.push(m), memo });
+      const before = part.generated.get(t.kind);
+      same &&= before !== undefined && before.length === messages.length && messages.every((m, i) => m === before[i]);
+      part.generated.set(t.kind, messages);
+    } else {
+      messages = current(t.kind);
+    }
+    (generated as unknown as Record<ResourceKind, unknown[]>)[t.kind] = messages as unknown[];
+  }
+  if (same) {
+    // Every regenerated kind came back as the same cached instances: nothing to check or encode.
+    part.dirty.clear();
+    part.push = push;
+    hooks.onGenerated?.(part, kinds, performance.now() - start);
+    return false;
   }
   if (part.part === 'scope') {
     generated = completeReferences(generated);

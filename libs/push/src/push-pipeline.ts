@@ -5,6 +5,7 @@ import { completeReferences, parseProxy, proxyKeys, XDS_TYPES, type EnvoyResourc
 import type { SnapshotSource, XdsResource, XdsSnapshot } from '@minipilot/xds-server';
 import { CompositeMap } from './composite-map.js';
 import { createPart, generatePartFor, type Part, type PartHooks } from './part.js';
+import { affectedNamespaces, ALL_NAMESPACES } from './affected-namespaces.js';
 import { createResourceCache, type ResourceCacheStats } from './resource-cache.js';
 import { combinedVersion, type TypePart } from './type-part.js';
 
@@ -184,6 +185,7 @@ export function createPushPipeline(initial: PushContext, options: PushPipelineOp
       };
     },
     setPush(next: PushContext, changedKeys?: ReadonlySet<string>): Promise<void> {
+      const namespaces = changedKeys ? affectedNamespaces(changedKeys, push, next) : new Set([ALL_NAMESPACES]);
       push = next;
       pushSeq++;
       cache.nextGeneration();
@@ -202,7 +204,12 @@ export function createPushPipeline(initial: PushContext, options: PushPipelineOp
         release(old[0]);
         release(old[1]);
       }
-      for (const p of parts.values()) for (const k of dirty) p.dirty.add(k);
+      // Sidecars and proxyless clients see only what is exported to their namespace; gateways are always checked.
+      const sees = (p: Part): boolean => namespaces.has(ALL_NAMESPACES) || p.rep.type === 'router' || namespaces.has(p.rep.namespace);
+      for (const p of parts.values()) {
+        if (sees(p)) for (const k of dirty) p.dirty.add(k);
+        else if (p.dirty.size === 0) p.push = push; // nothing it can see changed: current as it is
+      }
       running ??= run().finally(() => { running = undefined; });
       return running;
     },

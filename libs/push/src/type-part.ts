@@ -29,6 +29,8 @@ export function emptyTypePart(type: XdsTypeDescriptor): TypePart {
  * result has the same version as `previous`, returns `previous` itself.
  */
 export function createTypePart(type: XdsTypeDescriptor, messages: readonly Message[], previous?: TypePart): TypePart {
+  // The same message instances (cache hits, untouched kinds): nothing to encode or hash.
+  if (previous && previous.messages.length === messages.length && messages.every((m, i) => m === previous.messages[i])) return previous;
   const resources = new Map<string, XdsResource>();
   const h = createHash('sha256');
   for (const m of messages) {

@@ -4,7 +4,7 @@ import { revisionOf, shortHash, type EffectiveDestinationRule, type PushContext,
 import type { ServiceModel } from './model/service.js';
 import { serviceAccountsOf } from './generators/service-identity.js';
 import type { OutboundClusterRef } from './generators/outbound-cluster-refs.js';
-import type { ProxyView } from './proxy.js';
+import type { Proxy, ProxyView } from './proxy.js';
 
 /**
  * A cache of generated resources (or parts of them, like virtual hosts) shared across proxies and
@@ -69,6 +69,20 @@ export function virtualHostKey(view: ProxyView, push: PushContext, svc: ServiceM
 /** Cache key of a route configuration assembled from virtual hosts with the given keys. */
 export function routeConfigurationKey(name: string, push: PushContext, hostKeys: readonly string[]): string {
   return `rds|${name}|m${revisionOf(push.mesh)}|${shortHash(hostKeys.join('\n'))}`;
+}
+
+/**
+ * Cache key of a sidecar's own (workload) resources of one kind (virtualInbound, inbound clusters):
+ * the proxy class, namespace and selector signature, the mesh config, and every service port the
+ * workload serves with the service's source object and the DestinationRule seen from the workload.
+ */
+export function workloadResourcesKey(kind: string, proxy: Proxy, push: PushContext): string {
+  const served = [...new Set(proxy.ips.flatMap((ip) => push.servedAt(ip)))].sort().map((entry) => {
+    const host = entry.slice(0, entry.indexOf('|'));
+    const svc = push.serviceByHostname(host);
+    return `${entry}@${svc ? push.serviceRevision(svc) : '-'}:${destinationRuleKey(push.destinationRule(proxy.namespace, host, proxy.labels))}`;
+  });
+  return `wl|${kind}|${clusterViewKey(proxy)}|n${proxy.namespace}|g${push.selectorSignature(proxy.labels)}|m${revisionOf(push.mesh)}|${served.join(';')}`;
 }
 
 function serviceAccountsKey(service: ServiceModel, push: PushContext): string {

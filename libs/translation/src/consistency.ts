@@ -5,6 +5,15 @@ import type { EnvoyResources } from './resources.js';
 
 /** Route configuration names a listener's HTTP connection managers fetch over RDS. */
 export function rdsNamesOf(listener: listenerV3.Listener): string[] {
+  let names = rdsNames.get(listener);
+  if (!names) rdsNames.set(listener, (names = readRdsNames(listener)));
+  return [...names];
+}
+
+/** Per listener instance (generated listeners are not mutated once built): what it references over RDS. */
+const rdsNames = new WeakMap<listenerV3.Listener, readonly string[]>();
+
+function readRdsNames(listener: listenerV3.Listener): string[] {
   const hcms: hcmV3.HttpConnectionManager[] = [];
   const api = listener.apiListener?.apiListener;
   if (api && anyIs(api, hcmV3.HttpConnectionManagerSchema)) hcms.push(anyUnpack(api, hcmV3.HttpConnectionManagerSchema)!);
@@ -48,6 +57,7 @@ export function checkConsistent(res: EnvoyResources): string[] {
  * and sorts every type by name, so output and versions are deterministic.
  */
 export function completeReferences(res: EnvoyResources): EnvoyResources {
+  if (isComplete(res)) return res;
   const routes = dedupe(res.routes, (r) => r.name);
   const endpoints = dedupe(res.endpoints, (e) => e.clusterName);
   const routeNames = new Set(routes.map((r) => r.name));
@@ -70,6 +80,13 @@ export function completeReferences(res: EnvoyResources): EnvoyResources {
     clusters: clusters.sort(byName((c) => c.name)),
     endpoints: endpoints.sort(byName((e) => e.clusterName)),
   };
+}
+
+/** True when every list is sorted by name without duplicates and every RDS/EDS reference resolves (nothing to do). */
+function isComplete(res: EnvoyResources): boolean {
+  const sorted = <T>(items: readonly T[], key: (t: T) => string): boolean => items.every((it, i) => i === 0 || key(items[i - 1]!) < key(it));
+  if (!sorted(res.listeners, (l) => l.name) || !sorted(res.routes, (r) => r.name) || !sorted(res.clusters, (c) => c.name) || !sorted(res.endpoints, (e) => e.clusterName)) return false;
+  return checkConsistent(res).length === 0;
 }
 
 function dedupe<T>(items: readonly T[], key: (t: T) => string): T[] {

@@ -8,7 +8,7 @@ import { withWorkloadLabels } from './workload-labels.js';
 import { buildScopeClusters, buildWorkloadClusters } from './generators/clusters.js';
 import { buildEndpoints } from './generators/endpoints.js';
 import { completeReferences } from './consistency.js';
-import { NO_MEMO, type ResourceMemo } from './cache-keys.js';
+import { NO_MEMO, workloadResourcesKey, type ResourceMemo } from './cache-keys.js';
 import type { EnvoyResources } from './resources.js';
 import type { PushContext } from './model/push-context.js';
 import type { Proxy } from './proxy.js';
@@ -50,15 +50,15 @@ export function generatePart<K extends ResourceKind>(part: ResourcePart, kind: K
   const flavour = proxy.generator === 'grpc' ? 'grpc' : proxy.type;
   if (part === 'workload') {
     if (flavour !== 'sidecar') return [];
-    if (kind === 'clusters') return buildWorkloadClusters(proxy, push, clusterWarn) as ResourceOf<K>[];
-    if (kind === 'listeners') return buildSidecarWorkloadListeners(proxy, push) as ResourceOf<K>[];
+    if (kind === 'clusters') return memo(workloadResourcesKey(kind, proxy, push), () => buildWorkloadClusters(proxy, push, clusterWarn)) as ResourceOf<K>[];
+    if (kind === 'listeners') return memo(workloadResourcesKey(kind, proxy, push), () => buildSidecarWorkloadListeners(proxy, push)) as ResourceOf<K>[];
     return [];
   }
   const generated: readonly (listenerV3.Listener | routeV3.RouteConfiguration | clusterV3.Cluster | endpointV3.ClusterLoadAssignment)[] = (() => {
     switch (kind) {
       case 'clusters': return buildScopeClusters(proxy, push, clusterWarn, memo);
       case 'endpoints': return buildEndpoints(proxy, push, memo);
-      case 'listeners': return flavour === 'grpc' ? buildGrpcListeners(proxy, push) : flavour === 'sidecar' ? buildSidecarScopeListeners(proxy, push, warn) : buildGatewayListeners(proxy, push, warn);
+      case 'listeners': return flavour === 'grpc' ? buildGrpcListeners(proxy, push) : flavour === 'sidecar' ? buildSidecarScopeListeners(proxy, push, warn, memo) : buildGatewayListeners(proxy, push, warn);
       default: return flavour === 'grpc' ? buildGrpcRoutes(proxy, push, warn) : flavour === 'sidecar' ? buildSidecarRoutes(proxy, push, warn, memo) : buildGatewayRoutes(proxy, push, warn);
     }
   })();

@@ -42,9 +42,48 @@ export function xdsType(typeUrl: string): XdsTypeDescriptor | undefined {
   return XDS_TYPES.find((t) => t.typeUrl === typeUrl);
 }
 
-/** Encodes one resource of a type (the bytes of `Any.value`). */
+/**
+ * Encodes one resource of a type (the bytes of `Any.value`). A RouteConfiguration is encoded as its
+ * other fields followed by its virtual hosts, each encoded once per instance: route configurations
+ * rebuilt from cached virtual hosts cost one host's encoding, not the whole table's. (Protobuf
+ * parsers accept fields in any order; the bytes decode to the same message.)
+ */
 export function encodeXdsResource(type: XdsTypeDescriptor, resource: Message): Uint8Array {
+  if (type.typeUrl === TypeUrl.RouteConfiguration) return encodeRouteConfiguration(resource as routeV3.RouteConfiguration);
   return toBinary(type.schema, resource);
+}
+
+const encodedHosts = new WeakMap<routeV3.VirtualHost, Uint8Array>();
+const VIRTUAL_HOSTS_TAG = (2 << 3) | 2; // field 2, length-delimited
+
+function encodeRouteConfiguration(rc: routeV3.RouteConfiguration): Uint8Array {
+  const head = toBinary(routeV3.RouteConfigurationSchema, { ...rc, virtualHosts: [] });
+  const hosts = rc.virtualHosts.map((vh) => {
+    let b = encodedHosts.get(vh);
+    if (!b) encodedHosts.set(vh, (b = toBinary(routeV3.VirtualHostSchema, vh)));
+    return b;
+  });
+  let size = head.length;
+  for (const b of hosts) size += 1 + varintSize(b.length) + b.length;
+  const out = new Uint8Array(size);
+  out.set(head, 0);
+  let at = head.length;
+  for (const b of hosts) {
+    out[at++] = VIRTUAL_HOSTS_TAG;
+    for (let n = b.length; ; n >>>= 7) {
+      if (n < 0x80) { out[at++] = n; break; }
+      out[at++] = (n & 0x7f) | 0x80;
+    }
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) { n >>>= 7; size++; }
+  return size;
 }
 
 /** One resource of a type in proto3 JSON (camelCase field names, `@type` on Any), as in an Envoy config dump. */

@@ -32,7 +32,7 @@ export interface LoopbackResult {
   readonly sharedIp: boolean;
   /** G3: the store write (one VirtualService) until each client received its RouteConfiguration update. */
   readonly change: {
-    /** How long the synchronous server-side part took (push context + regenerate every view + enqueue). */
+    /** Server side: push context, regenerating what changed and handing every affected stream its snapshot (ms). */
     readonly serverMs: number;
     readonly latencyMs: Summary;
     readonly clientsUpdated: number;
@@ -76,13 +76,13 @@ export async function runLoopback(fixture: MeshFixture, worker: WorkerHandle, o:
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   try {
     const rssBefore = settledRss();
-    const genBefore = bench.log.generations();
+    const genBefore = bench.generations();
     loopDelay.enable();
     const connected = await worker.request({ cmd: 'connect', address: bench.address, clients: o.clients, delta: o.delta, sharedIp: o.sharedIp, timeoutMs: o.connectTimeoutMs }, 'connected', o.connectTimeoutMs + 10_000);
     loopDelay.disable();
     const rssAfter = settledRss();
-    const genConnect = bench.log.generations() - genBefore;
-    const views = await bench.views();
+    const genConnect = bench.generations() - genBefore;
+    const views = bench.views();
 
     await worker.request({ cmd: 'arm' }, 'armed', 10_000);
     phase = 'change';
@@ -90,8 +90,9 @@ export async function runLoopback(fixture: MeshFixture, worker: WorkerHandle, o:
     const changed = parseManifest(virtualServiceManifest(0, 7));
     const t0 = nowMs();
     source.replace(changed);
+    await bench.settled();
     const serverMs = nowMs() - t0;
-    const genChange = bench.log.generations() - genBefore - genConnect;
+    const genChange = bench.generations() - genBefore - genConnect;
     const { perClient } = await worker.request({ cmd: 'collect', timeoutMs: o.changeTimeoutMs }, 'updates', o.changeTimeoutMs + 10_000);
     loopDelay.disable();
     const latencies = perClient.flatMap((u) => {
@@ -110,7 +111,7 @@ export async function runLoopback(fixture: MeshFixture, worker: WorkerHandle, o:
       rss: { beforeMiB: mib(rssBefore), afterMiB: mib(rssAfter), perClientKiB: Math.round((rssAfter - rssBefore) / 1024 / o.clients) },
       views,
       generations: { connect: genConnect, change: genChange },
-      generationMs: summarize(bench.log.generationMs()),
+      generationMs: summarize(bench.generationMs()),
       sharedIp: o.sharedIp,
       change: {
         serverMs,

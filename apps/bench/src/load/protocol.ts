@@ -3,9 +3,18 @@ import type { ReceivedUpdate } from './load-client.js';
 
 /** Commands the bench sends to the load worker process. */
 export type WorkerCommand =
-  | { readonly cmd: 'connect'; readonly address: string; readonly clients: number; readonly delta: boolean; readonly sharedIp: boolean; readonly timeoutMs: number }
+  | {
+      readonly cmd: 'connect'; readonly address: string; readonly clients: number; readonly delta: boolean; readonly sharedIp: boolean; readonly timeoutMs: number;
+      /** The clients' nodes, one per client; default: `loadNode(i, 'sidecar', sharedIp)`. */
+      readonly nodes?: readonly NodeInit[];
+    }
   | { readonly cmd: 'arm' }
-  | { readonly cmd: 'collect'; readonly timeoutMs: number }
+  | {
+      readonly cmd: 'collect'; readonly timeoutMs: number;
+      /** The clients expected to receive a RouteConfiguration (default: all); the others are given `quietMs` to show they get nothing. */
+      readonly expect?: readonly number[];
+      readonly quietMs?: number;
+    }
   | { readonly cmd: 'release' }
   | { readonly cmd: 'exit' };
 

@@ -31,18 +31,18 @@ export async function measureSharing(fixture: MeshFixture, proxyType: 'sidecar' 
   const bench = await startBenchServer(createStaticSource({ objects: fixture.objects }));
   const clients: AdsClient[] = [];
   try {
-    const before = bench.log.generations();
+    const before = bench.generations();
     const start = performance.now();
     for (let i = 0; i < proxies; i++) {
       clients.push(createAdsClient(bench.address, { node: loadNode(i, proxyType) }));
     }
     await Promise.all(clients.map(async (c) => c.ack(await firstResponse(c, timeoutMs))));
     const connectMs = performance.now() - start;
-    const generations = bench.log.generations() - before;
-    const views = await bench.views();
+    const generations = bench.generations() - before;
+    const views = bench.views();
     return {
       proxyType, proxies, views, generations, generationsPerView: views === 0 ? Number.NaN : generations / views,
-      generationMedianMs: quantile(bench.log.generationMs(), 0.5), connectMs,
+      generationMedianMs: quantile(bench.generationMs(), 0.5), connectMs,
     };
   } finally {
     for (const c of clients) c.close();

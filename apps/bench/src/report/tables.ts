@@ -2,6 +2,7 @@ import type { ColdTranslationResult } from '../measure/cold-translation.js';
 import type { EncodeVsWarmResult } from '../measure/encode-vs-warm.js';
 import type { SharingGroup } from '../load/sharing.js';
 import type { LoopbackResult } from '../load/loopback.js';
+import type { DistinctResult } from '../load/distinct-run.js';
 import type { Summary } from '../measure/stats.js';
 import type { Table } from './table.js';
 
@@ -66,6 +67,32 @@ export function loopbackTables(results: readonly LoopbackResult[]): Table[] {
         name(r), r.change.serverMs, r.change.latencyMs.median, r.change.latencyMs.p99, `${r.change.clientsUpdated}/${r.clients}`, r.generations.change, r.generationMs.median,
         r.change.bytesPerClient.median, r.change.bytesPerClient.p99, Object.entries(r.change.bytesByType).map(([t, b]) => `${t}=${b}`).join(' '),
       ]),
+    },
+  ];
+}
+
+/**
+ * The distinct-workload tables (issue 9): each figure beside its limit from the same run (the same
+ * engine writing one pre-encoded snapshot of the same size to as many streams, no generation).
+ */
+export function distinctTables(results: readonly DistinctResult[]): Table[] {
+  const name = (r: DistinctResult): string => `mesh-${r.mesh} x${r.clients} ${r.mode}`;
+  const ratio = (a: number, b: number): string => (b > 0 ? `${Math.round((a / b) * 100) / 100}x` : '-');
+  return [
+    {
+      title: 'Distinct workloads: first connect -> all four types ACKed (ms). Goals: all <= 60 s and <= 1.5x the limit at mesh-1000 x1000; <= 10 s at mesh-100 x1000',
+      head: ['run', 'ready med', 'ready p99', 'all', 'limit all', 'all/limit', 'failed', 'scopes', 'workloads', 'cache'],
+      rows: results.map((r) => [name(r), r.allAcked.perClient.median, r.allAcked.perClient.p99, r.allAcked.allMs, r.allAcked.limitAllMs, ratio(r.allAcked.allMs, r.allAcked.limitAllMs), r.allAcked.failed, r.parts.scopes, r.parts.workloads, r.parts.cacheEntries]),
+    },
+    {
+      title: 'Distinct workloads: one VirtualService edit (exported to its namespace) -> new routes at each proxy of that namespace (ms). Goals: p99 <= 2 s, 0 bytes to proxies that cannot see it',
+      head: ['run', 'updated', 'edit med', 'edit p99', 'limit med', 'limit p99', 'cpu ms/edit', 'B/affected med', 'B to unaffected'],
+      rows: results.map((r) => [name(r), `${r.edit.updated}/${r.edit.expected}`, r.edit.latency.median, r.edit.latency.p99, r.edit.limit.median, r.edit.limit.p99, r.edit.cpuMs, r.bytesPerAffected.median, r.bytesToUnaffected]),
+    },
+    {
+      title: 'Distinct workloads: memory and event loop. Goals: <= 1024 KiB per proxy, RSS never above 2048 MiB',
+      head: ['run', 'rss before MiB', 'rss after MiB', 'KiB/proxy', 'loop p99 ms'],
+      rows: results.map((r) => [name(r), r.rss.beforeMiB, r.rss.afterMiB, r.rss.perProxyKiB, r.eventLoopP99Ms]),
     },
   ];
 }

@@ -34,7 +34,17 @@ interface Ctx {
   readonly istioProxy: boolean;
   readonly now: Date;
   readonly collect: ReadonlySet<string>;
+  /** False when the caller fixed `now` (results may then depend on the clock): no subtree cache. */
+  readonly cacheable: boolean;
 }
+
+/**
+ * Message types whose walks are cached per instance: a route configuration shared through the push
+ * pipeline's cache is rebuilt from cached virtual hosts when one of them changes, so only the new
+ * host is walked. A subtree's result depends on nothing outside it but the walk options.
+ */
+const SUBTREE_CACHED: ReadonlySet<string> = new Set(['envoy.config.route.v3.VirtualHost']);
+const subtrees = new WeakMap<Message, Map<string, { problems: FieldProblem[]; visits: Map<string, WalkVisit[]> }>>();
 
 const WRAPPERS = new Set(['Double', 'Float', 'Int64', 'UInt64', 'Int32', 'UInt32', 'Bool', 'String', 'Bytes'].map((t) => `google.protobuf.${t}Value`));
 const JSON_TYPES = new Set(['google.protobuf.Struct', 'google.protobuf.Value', 'google.protobuf.ListValue']);
@@ -49,7 +59,7 @@ const NUMERIC_RULES = new Set(['float', 'double', 'int32', 'int64', 'uint32', 'u
  * the `collect` types it met.
  */
 export function walkMessage(desc: DescMessage, msg: Message, options: WalkOptions = {}): WalkResult {
-  const ctx: Ctx = { problems: [], visits: new Map(), istioProxy: options.istioProxy ?? true, now: options.now ?? new Date(), collect: options.collect ?? new Set() };
+  const ctx: Ctx = { problems: [], visits: new Map(), istioProxy: options.istioProxy ?? true, now: options.now ?? new Date(), collect: options.collect ?? new Set(), cacheable: options.now === undefined };
   walk(desc, msg, '', ctx);
   return { problems: ctx.problems, visits: ctx.visits };
 }
@@ -74,6 +84,29 @@ function report(ctx: Ctx, field: string, problems: readonly RuleProblem[]): void
 }
 
 function walk(desc: DescMessage, msg: Message, path: string, ctx: Ctx): void {
+  if (ctx.cacheable && SUBTREE_CACHED.has(desc.typeName)) {
+    const key = `${ctx.istioProxy}|${[...ctx.collect].join(',')}`;
+    let byOptions = subtrees.get(msg);
+    if (!byOptions) subtrees.set(msg, (byOptions = new Map()));
+    let sub = byOptions.get(key);
+    if (!sub) {
+      const inner: Ctx = { ...ctx, problems: [], visits: new Map() };
+      walkFields(desc, msg, '', inner);
+      sub = { problems: inner.problems, visits: inner.visits };
+      byOptions.set(key, sub);
+    }
+    for (const p of sub.problems) ctx.problems.push({ ...p, field: p.field ? joinPath(path, p.field) : path });
+    for (const [type, list] of sub.visits) {
+      const into = ctx.visits.get(type) ?? [];
+      for (const v of list) into.push({ message: v.message, path: v.path ? joinPath(path, v.path) : path });
+      ctx.visits.set(type, into);
+    }
+    return;
+  }
+  walkFields(desc, msg, path, ctx);
+}
+
+function walkFields(desc: DescMessage, msg: Message, path: string, ctx: Ctx): void {
   if (ctx.collect.has(desc.typeName)) {
     const list = ctx.visits.get(desc.typeName) ?? [];
     list.push({ message: msg, path });

@@ -14,6 +14,8 @@ import { outboundTcpChains } from './tcp-chains.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
 import type { Proxy, ProxyView } from '../proxy.js';
+import { NO_MEMO, type ResourceMemo } from '../cache-keys.js';
+import { revisionOf } from '../model/push-context.js';
 
 const HTTP_ALPN = ['http/1.1', 'h2c'];
 
@@ -34,8 +36,8 @@ export function buildSidecarListeners(proxy: Proxy, push: PushContext, warn: (me
 }
 
 /** The listeners every sidecar of a scope shares (see ProxyView): the outbound listeners and `virtualOutbound`. */
-export function buildSidecarScopeListeners(view: ProxyView, push: PushContext, warn: (message: string) => void = () => {}): listenerV3.Listener[] {
-  return [...buildOutboundListeners(view, push, warn), virtualOutbound(push)];
+export function buildSidecarScopeListeners(view: ProxyView, push: PushContext, warn: (message: string) => void = () => {}, memo: ResourceMemo = NO_MEMO): listenerV3.Listener[] {
+  return [...buildOutboundListeners(view, push, warn, memo), memo(`lds|virtualOutbound|m${revisionOf(push.mesh)}`, () => virtualOutbound(push))];
 }
 
 /** A sidecar's own listener: `virtualInbound`, with a chain per port its workload serves. */
@@ -45,7 +47,7 @@ export function buildSidecarWorkloadListeners(proxy: Proxy, push: PushContext): 
 
 interface Entry { bind: string; port: number; protocol: Protocol; services: ServiceModel[] }
 
-function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (message: string) => void): listenerV3.Listener[] {
+function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (message: string) => void, memo: ResourceMemo): listenerV3.Listener[] {
   const entries = new Map<string, Entry>();
   for (const svc of visibleServices(proxy, push)) {
     if (svc.resolution === 'Passthrough' && svc.addresses.length === 0 && svc.registry === 'Kubernetes') continue;
@@ -68,21 +70,23 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
       name, address: e.bind, port: e.port, bindToPort: false, trafficDirection: Direction.OUTBOUND,
       continueOnListenerFiltersTimeout: true, listenerFiltersTimeout: millis(0),
     };
+    // HTTP listeners depend only on the port (routes come over RDS), sniffed ones on their service.
+    const classKey = `${proxy.istioProxy ? 'i' : 'e'}|m${revisionOf(push.mesh)}`;
     if (e.protocol === 'HTTP') {
-      out.push(listener({
+      out.push(memo(`lds|http|${name}|${classKey}`, () => listener({
         ...common,
         filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sidecarRouteName(e.port) })])],
         defaultFilterChain: filterChain('PassthroughFilterChain', undefined, [tcpProxyFilter(catchAllCluster(push))]),
         listenerFilters: [listenerFilter('http_inspector')],
-      }));
+      })));
     } else if (e.protocol === 'Unsupported') {
       const svc = e.services[0]!;
-      out.push(listener({
+      out.push(memo(`lds|sniffed|${name}|${svc.hostname}|s${push.serviceRevision(svc)}|${classKey}`, () => listener({
         ...common,
         filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sniffedRouteName(svc, e.port) })])],
         defaultFilterChain: filterChain('', undefined, [tcpProxyFilter(clusterName('outbound', e.port, '', svc.hostname))]),
         listenerFilters: [listenerFilter('http_inspector')],
-      }));
+      })));
     } else {
       const chains = outboundTcpChains(proxy, push, e.services, e.port, e.bind, warn);
       const needsTls = chains.some((c) => (c.filterChainMatch?.serverNames.length ?? 0) > 0);

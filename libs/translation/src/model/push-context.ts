@@ -117,10 +117,27 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     exportTo: (dr.spec.exportTo && dr.spec.exportTo.length > 0 ? dr.spec.exportTo : mesh.defaultDestinationRuleExportTo).map((e) => (e === '.' ? dr.metadata.namespace : e)),
   }));
   const drCache = new Map<string, EffectiveDestinationRule | undefined>();
+  type IndexedRule = (typeof drs)[number] & { readonly order: number };
+  // Per namespace: rules by exact host, rules with a wildcard host, and rules with a workloadSelector.
+  const exactDrs = new Map<string, Map<string, IndexedRule[]>>();
+  const wildcardDrs = new Map<string, IndexedRule[]>();
+  const selectorDrs = new Map<string, IndexedRule[]>();
+  const push = <K, V>(m: Map<K, V[]>, k: K, v: V): void => { const l = m.get(k); if (l) l.push(v); else m.set(k, [v]); };
+  drs.forEach((d, order) => {
+    const r: IndexedRule = { ...d, order };
+    const ns = d.config.metadata.namespace;
+    if (d.host.startsWith('*')) push(wildcardDrs, ns, r);
+    else {
+      let byHostInNs = exactDrs.get(ns);
+      if (!byHostInNs) exactDrs.set(ns, (byHostInNs = new Map()));
+      push(byHostInNs, d.host, r);
+    }
+    if (d.config.spec.workloadSelector) push(selectorDrs, ns, r);
+  });
 
   const destinationRule = (proxyNs: string, hostname: string, proxyLabels: Readonly<Record<string, string>> = {}): EffectiveDestinationRule | undefined => {
-    const selects = (d: (typeof drs)[number]): boolean => matchesLabels(drSelector(d.config) ?? {}, proxyLabels);
-    const selectorKey = drs.filter((d) => d.config.metadata.namespace === proxyNs && d.config.spec.workloadSelector && selects(d)).map((d) => d.config.metadata.name).join(',');
+    const selects = (d: IndexedRule): boolean => matchesLabels(drSelector(d.config) ?? {}, proxyLabels);
+    const selectorKey = (selectorDrs.get(proxyNs) ?? []).filter(selects).map((d) => d.config.metadata.name).join(',');
     const cacheKey = `${proxyNs} ${hostname} ${selectorKey}`;
     if (drCache.has(cacheKey)) return drCache.get(cacheKey);
     const svcNs = byHost.get(hostname)?.namespace;
@@ -128,8 +145,9 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     for (const ns of [proxyNs, svcNs, mesh.rootNamespace]) {
       if (found || ns === undefined) continue;
       // Rules with a workloadSelector apply only to matching workloads of their own namespace.
-      const candidates = drs.filter((d) => d.config.metadata.namespace === ns && hostMatches(d.host, hostname)
-        && (d.config.spec.workloadSelector ? ns === proxyNs && selects(d) : ns === proxyNs || visible(d.exportTo, ns, proxyNs)));
+      const candidates = [...(exactDrs.get(ns)?.get(hostname) ?? []), ...(wildcardDrs.get(ns) ?? []).filter((d) => hostMatches(d.host, hostname))]
+        .filter((d) => (d.config.spec.workloadSelector ? ns === proxyNs && selects(d) : ns === proxyNs || visible(d.exportTo, ns, proxyNs)))
+        .sort((a, b) => a.order - b.order);
       if (candidates.length === 0) continue;
       const best = candidates.reduce((a, b) => (specificity(b.host) > specificity(a.host) ? b : a)).host;
       const atBest = candidates.filter((d) => d.host === best);

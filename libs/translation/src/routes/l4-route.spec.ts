@@ -4,7 +4,7 @@ import { buildTcpFilterChains } from './tcp-route.js';
 import { buildTlsFilterChains } from './tls-route.js';
 import type { L4RouteTarget } from './l4-route.js';
 import { routeWorld, sidecarProxy, gatewayProxy, chainsJson, vsMetadata } from './testing/route-world.js';
-import type { Proxy } from '../proxy.js';
+import type { ProxyView } from '../proxy.js';
 
 const samples = path.resolve(__dirname, '../../../../../shared/samples');
 const sample = (name: string): string => fs.readFileSync(path.join(samples, name), 'utf8');
@@ -40,7 +40,7 @@ interface Built { chains: any[]; problems: string[] }
 function build(kind: 'tcp' | 'tls', texts: string[], o: Partial<Omit<L4RouteTarget, 'push' | 'virtualServices'>> & { vsNames?: string[]; serviceHost?: string } = {}): Built {
   const w = routeWorld(texts);
   const problems: string[] = [];
-  const proxy: Proxy = o.proxy ?? sidecarProxy();
+  const proxy: ProxyView = o.proxy ?? sidecarProxy();
   const service = o.serviceHost ? w.push.serviceByHostname(o.serviceHost) : undefined;
   const t: L4RouteTarget = {
     push: w.push, proxy, gateway: o.gateway ?? 'mesh', port: o.port ?? 9000,
