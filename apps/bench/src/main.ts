@@ -19,7 +19,11 @@ const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const settings = { ...benchSettings(isQuick(argv, process.env)), distinctOnly: argv.includes('--distinct') };
+  const base = benchSettings(isQuick(argv, process.env));
+  // BENCH_DISTINCT=1000x1000:delta,100x1000:sotw picks distinct-workload runs (mesh x clients : mode).
+  const picked = process.env['BENCH_DISTINCT']?.split(',').map((r) => /^(\d+)x(\d+):(sotw|delta)$/.exec(r.trim())).filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ mesh: Number(m[1]), clients: Number(m[2]), delta: m[3] === 'delta' }));
+  const settings = { ...base, ...(picked && picked.length > 0 ? { distinct: picked } : {}), distinctOnly: argv.includes('--distinct') };
   const worker = forkWorker();
   try {
     await run(settings, worker);

@@ -48,8 +48,8 @@ export interface PushLimits extends LoadLimits {
   readonly maxStreamPendingBytes: number;
 }
 
-/** Defaults of {@link PushLimits}: 25 streams per turn (istiod on 2 cores), 120 s, 64 MiB, 4 MiB, and {@link DEFAULT_LOAD_LIMITS}. */
-export const DEFAULT_PUSH_LIMITS: PushLimits = { ...DEFAULT_LOAD_LIMITS, pushThrottle: 25, stuckStreamTimeoutMs: 120_000, maxPendingBytes: 64 * 2 ** 20, maxStreamPendingBytes: 4 * 2 ** 20 };
+/** Defaults of {@link PushLimits}: 25 streams per turn (istiod on 2 cores), 120 s, 16 MiB, 2 MiB, and {@link DEFAULT_LOAD_LIMITS}. */
+export const DEFAULT_PUSH_LIMITS: PushLimits = { ...DEFAULT_LOAD_LIMITS, pushThrottle: 25, stuckStreamTimeoutMs: 120_000, maxPendingBytes: 16 * 2 ** 20, maxStreamPendingBytes: 2 * 2 ** 20 };
 
 /** A running discovery server. */
 export interface DiscoveryServer {

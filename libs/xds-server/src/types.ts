@@ -90,10 +90,10 @@ export interface XdsServerOptions {
   /**
    * Write backpressure: bytes of responses handed to gRPC but not yet written out, over all streams.
    * While above, no stream starts a new response; they resume, oldest waiter first, as writes
-   * complete (default 64 MiB).
+   * complete (default 16 MiB).
    */
   maxPendingBytes?: number;
-  /** The same bound per stream: a stream whose client does not read gets no pile-up (default 4 MiB). */
+  /** The same bound per stream: a stream whose client does not read gets no pile-up (default 2 MiB). */
   maxStreamPendingBytes?: number;
   /**
    * A stream whose written responses make no progress for this long is closed with UNAVAILABLE,

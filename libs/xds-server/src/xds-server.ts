@@ -55,7 +55,7 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     logger,
     nacks: createNackLog(options.maxNackRecords ?? 100),
     sessions: new Map(),
-    budget: { pending: 0, max: options.maxPendingBytes ?? 64 * 1024 * 1024, perStream: options.maxStreamPendingBytes ?? 4 * 1024 * 1024, waiting: new Map() },
+    budget: { pending: 0, max: options.maxPendingBytes ?? 16 * 1024 * 1024, perStream: options.maxStreamPendingBytes ?? 2 * 1024 * 1024, waiting: new Map() },
     nextStreamId: () => String(++streamSeq),
     emit(event) {
       try {

@@ -55,6 +55,7 @@ export async function runDistinct(worker: WorkerHandle, o: DistinctOptions, fixt
   const affected = nodes.flatMap((n, i) => ((n.id ?? '').includes(`.ns-${EDITED % DISTINCT_NAMESPACES}~`) ? [i] : []));
   const edited = parseManifest(distinctVirtualService(EDITED, 20));
 
+  const mib = (b: number): number => Math.round((b / 1048576) * 10) / 10;
   // The real pipeline.
   collectGarbage();
   const source = createMutableSource(fixture.objects);
@@ -75,6 +76,8 @@ export async function runDistinct(worker: WorkerHandle, o: DistinctOptions, fixt
     loop.enable();
     const connected = await connect(worker, bench.address, nodes, o);
     const rssAfter = settledRss();
+    const mu = process.memoryUsage();
+    if (process.env['BENCH_DEBUG_MEM']) process.stdout.write(`  memory after connect: rss ${mib(mu.rss)} heapUsed ${mib(mu.heapUsed)} heapTotal ${mib(mu.heapTotal)} external ${mib(mu.external)} arrayBuffers ${mib(mu.arrayBuffers)} MiB, pending ${bench.xds.pendingBytes()}\n`);
     await worker.request({ cmd: 'arm' }, 'armed', 10_000);
     phase = 'edit';
     const cpu0 = process.cpuUsage();
@@ -120,7 +123,6 @@ export async function runDistinct(worker: WorkerHandle, o: DistinctOptions, fixt
     await rawEdit.stop();
   }
 
-  const mib = (b: number): number => Math.round((b / 1048576) * 10) / 10;
   const c = real.connected;
   return {
     mesh: o.mesh,

@@ -1,7 +1,8 @@
 import { fromBinary } from '@bufbuild/protobuf';
-import { TypeUrl, clusterV3, listenerV3 } from '@minipilot/envoy-api';
+import { TypeUrl, listenerV3 } from '@minipilot/envoy-api';
 import { createAdsClient, type AdsClient, type AdsResponse, type NodeInit } from '@minipilot/xds-server';
-import { edsNameOf, rdsNamesOf } from '@minipilot/translation';
+import { rdsNamesOf } from '@minipilot/translation';
+import { edsNameOfEncoded } from './cluster-scan.js';
 
 /** A response a load client got after {@link LoadClient.arm}: when (absolute ms) and how big. */
 export interface ReceivedUpdate {
@@ -59,7 +60,7 @@ export function createLoadClient(address: string, node: NodeInit, delta: boolean
     if (r.typeUrl === TypeUrl.Cluster) {
       if (!delta) clusters.clear();
       for (const name of r.removed) clusters.delete(name);
-      for (const res of r.resources) clusters.set(res.name, edsNameOf(fromBinary(clusterV3.ClusterSchema, res.value)));
+      for (const res of r.resources) clusters.set(res.name, edsNameOfEncoded(res.value));
     } else if (r.typeUrl === TypeUrl.Listener) {
       if (!delta) listeners.clear();
       for (const name of r.removed) listeners.delete(name);
