@@ -148,7 +148,7 @@ spec:
       const lines = r.stdout.trimEnd().split('\n');
       expect(lines.filter((l) => l.startsWith('Error [VirtualService default/reviews]'))).toEqual([
         expect.stringContaining('header name cannot be empty'),
-        expect.stringContaining('"uri": error parsing regexp: invalid perl operator: (?!'),
+        expect.stringContaining('"uri": error parsing regexp: invalid or unsupported Perl syntax: `(?!`'),
         expect.stringContaining('spec.http[0].timeout: duration must be greater than 1ms'),
       ]);
       expect(lines).toContain(`Warning [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.gateways[0]: Referenced gateway not found: "default/missing-gw"`);
