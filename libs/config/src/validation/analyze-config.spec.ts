@@ -22,7 +22,7 @@ spec:
 `;
 
 describe('analyzeConfig', () => {
-  it('warns about missing subsets and gateways and about hosts claimed twice, without withholding', () => {
+  it('warns about missing subsets and gateways (IST0101) and about mesh hosts claimed twice (IST0109, on each), at the line of each object, without withholding', () => {
     const snapshot = snapshotOf(`apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: a, creationTimestamp: "2024-01-01T00:00:00Z"}
@@ -45,9 +45,12 @@ spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
 `);
     const problems = analyzeConfig(snapshot);
     expect(problems.map(formatProblem)).toEqual([
-      'Warning [VirtualService default/b] x.yaml:2: spec.gateways[1]: Referenced gateway not found: "istio-system/ingress"',
-      'Warning [VirtualService default/b] x.yaml:2: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "reviews.default.svc.cluster.local+v2"',
-      'Warning [VirtualService default/b] x.yaml:2: spec.hosts[0]: host "reviews.default.svc.cluster.local" bound to mesh is also defined by the older VirtualService default/a; sidecars use only the oldest, gateways merge their routes in order',
+      'Warning [IST0101] [VirtualService default/b] x.yaml:8: spec.gateways[1]: Referenced gateway not found: "istio-system/ingress"',
+      'Warning [IST0101] [VirtualService default/b] x.yaml:8: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "reviews.default.svc.cluster.local+v2"',
+      ...['a:1', 'b:8'].map((at) => {
+        const [name, line] = at.split(':');
+        return `Warning [IST0109] [VirtualService default/${name}] x.yaml:${line}: spec.hosts[0]: The VirtualServices default/a,default/b associated with mesh gateway define the same host */reviews.default.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.`;
+      }),
     ]);
     expect(withholdInvalid(snapshot, problems)).toBe(snapshot);
   });
@@ -56,7 +59,8 @@ spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
     const snapshot = snapshotOf(`${gateway('old', '2024-01-01T00:00:00Z')}---\n${gateway('new', '2024-02-01T00:00:00Z')}`);
     const problems = analyzeConfig(snapshot);
     expect(problems.map((p) => [p.severity, p.name])).toEqual([['error', 'new']]);
-    expect(problems[0]!.message).toContain('conflicts with the older Gateway default/old');
+    expect(problems[0]!.message).toBe('Conflict with gateways default/old (workload selector istio=ingressgateway, port 443, hosts [shop.example.com]).');
+    expect(problems[0]!.code).toBe('IST0145');
     expect([...withholdInvalid(snapshot, problems).objects.keys()]).toEqual(['Gateway/default/old']);
   });
 

@@ -16,19 +16,20 @@ export interface AnalyzeOptions {
 /**
  * Returns the problems found across resources (stage `validation`), each naming the resource it is
  * reported on. The decisions, per check:
- * - a route (or mirror) to a subset no DestinationRule for that host defines: **warning** (Istio's
- *   IST0101). The route is served; Envoy accepts it (route configurations are sent with
+ * - a route (or mirror) to a subset no DestinationRule for that host defines: **warning** (analyze's
+ *   IST0101, an Error there: `minipilot validate` prints analyze's level). The route is served; Envoy accepts it (route configurations are sent with
  *   `validate_clusters: false`) and answers 503 until the subset exists.
  * - a gateway reference (`spec.gateways` or a match's `gateways`) to no existing Gateway: **warning**
  *   (IST0101). Nothing binds to it, the VirtualService's other bindings keep working.
- * - two VirtualServices with the same host bound to the same gateway (or the mesh): **warning** on
- *   the newer one (IST0109). Well defined: sidecars use the oldest, gateways merge routes in order.
+ * - two VirtualServices with the same host bound to the mesh: **warning** on each (analyze's IST0109,
+ *   in its words; sidecars use the oldest). Bound to the same gateway: **warning** on the newer one
+ *   (gateways merge their routes in order; analyze has no message for it).
  * - one VirtualService whose hosts resolve to the same name (`reviews` and
  *   `reviews.default.svc.cluster.local`): **error**, the VirtualService is withheld. Envoy rejects a
  *   virtual host listing a domain twice, which would take down the whole route configuration.
  * - two Gateways with a TLS (HTTPS/TLS) server on the same port and host for the same workloads:
- *   **error** on the newer Gateway, which is withheld. Envoy rejects duplicate filter chain matches
- *   for the whole listener; the older Gateway keeps serving.
+ *   **error** on the newer Gateway, which is withheld (analyze's IST0145 words). Envoy rejects duplicate
+ *   filter chain matches for the whole listener; the older Gateway keeps serving.
  * Pure; never throws.
  */
 export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions = {}): ConfigProblem[] {
@@ -37,6 +38,7 @@ export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions 
   const vss = [...snapshot.ofKind('VirtualService')].sort(istioOrder);
   const subsets = subsetIndex(snapshot, suffix);
   const claimed = new Map<string, VirtualServiceConfig>();
+  const meshHosts = new Map<string, { vs: VirtualServiceConfig; index: number }[]>();
   for (const vs of vss) {
     const c = collectorFor(vs, problems);
     const ns = vs.metadata.namespace;
@@ -51,18 +53,39 @@ export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions 
       }
       if (first === undefined) resolved.set(fqdn, h);
       for (const gw of vsGateways(vs)) {
+        if (gw === 'mesh') {
+          // istioctl analyze's IST0109, reported on every VirtualService involved (below).
+          const key = `${exportScope(vs)}/${fqdn}`;
+          const list = meshHosts.get(key) ?? [];
+          if (!list.some((e) => e.vs === vs)) list.push({ vs, index: i });
+          meshHosts.set(key, list);
+          continue;
+        }
         const key = `${gw} ${fqdn}`;
         const older = claimed.get(key);
         if (older && older !== vs) {
-          c.warn(at('spec.hosts', i), `host ${JSON.stringify(fqdn)} bound to ${gw} is also defined by the older VirtualService ${older.metadata.namespace}/${older.metadata.name}; sidecars use only the oldest, gateways merge their routes in order`);
+          c.warn(at('spec.hosts', i), `host ${JSON.stringify(fqdn)} bound to ${gw} is also defined by the older VirtualService ${older.metadata.namespace}/${older.metadata.name}; gateways merge their routes in order`);
         } else if (!older) {
           claimed.set(key, vs);
         }
       }
     });
   }
+  for (const [scopedHost, list] of meshHosts) {
+    if (list.length < 2) continue;
+    const names = list.map((e) => `${e.vs.metadata.namespace}/${e.vs.metadata.name}`).sort().join(',');
+    for (const { vs, index } of list) {
+      collectorFor(vs, problems).warn(at('spec.hosts', index), `The VirtualServices ${names} associated with mesh gateway define the same host ${scopedHost} which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.`, 'IST0109');
+    }
+  }
   checkGatewayConflicts(snapshot, problems);
   return problems;
+}
+
+/** The scope istioctl analyze gives a VirtualService's hosts: `*` when exported to all namespaces, else its namespace. */
+function exportScope(vs: VirtualServiceConfig): string {
+  const exportTo = vs.spec.exportTo ?? [];
+  return exportTo.length === 0 || exportTo.includes('*') ? '*' : vs.metadata.namespace;
 }
 
 function collectorFor(o: ConfigObject, problems: ConfigProblem[]): Collector {
@@ -102,7 +125,7 @@ function checkGatewayRefs(c: Collector, snapshot: ConfigSnapshot, vs: VirtualSer
     const gw = resolveGateway(ref, ns);
     if (gw === 'mesh') return;
     const [gwNs = '', name = ''] = gw.split('/');
-    if (!snapshot.get('Gateway', gwNs, name)) c.warn(field, `Referenced gateway not found: ${JSON.stringify(gw)}`);
+    if (!snapshot.get('Gateway', gwNs, name)) c.warn(field, `Referenced gateway not found: ${JSON.stringify(gw)}`, 'IST0101');
   };
   (vs.spec.gateways ?? []).forEach((g, i) => check(at('spec.gateways', i), g));
   (vs.spec.http ?? []).forEach((h, i) => (h.match ?? []).forEach((m, j) => (m.gateways ?? []).forEach((g, k) => check(at(at(at(at(at('spec.http', i), 'match'), j), 'gateways'), k), g))));
@@ -121,7 +144,7 @@ function checkSubsets(c: Collector, vs: VirtualServiceConfig, index: readonly { 
     if (!d?.subset) return;
     const host = resolveHost(d.host, vs.metadata.namespace, suffix);
     if (index.some((e) => hostsOverlap(e.host, host) && e.subsets.has(d.subset!))) return;
-    c.warn(at(field, 'subset'), `Referenced host+subset in destinationrule not found: ${JSON.stringify(`${host}+${d.subset}`)}`);
+    c.warn(at(field, 'subset'), `Referenced host+subset in destinationrule not found: ${JSON.stringify(`${host}+${d.subset}`)}`, 'IST0101');
   };
   const spec = vs.spec;
   (spec.http ?? []).forEach((h, i) => {
@@ -151,7 +174,8 @@ function checkGatewayConflicts(snapshot: ConfigSnapshot, problems: ConfigProblem
         const key = `${selectorKey(gw)} ${s.bind ?? ''}:${s.port?.number ?? 0} ${dns}`;
         const owner = owners.get(key);
         if (owner && owner !== gw) {
-          c.error(at('spec.servers', i), `server on port ${s.port?.number ?? 0} with host ${JSON.stringify(dns)} conflicts with the older Gateway ${owner.metadata.namespace}/${owner.metadata.name} for the same workloads; Envoy rejects duplicate filter chain matches`);
+          const selector = Object.entries(gw.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+          c.error(at('spec.servers', i), `Conflict with gateways ${owner.metadata.namespace}/${owner.metadata.name} (workload selector ${selector}, port ${s.port?.number ?? 0}, hosts [${dns}]).`, 'IST0145');
         } else if (!owner) {
           owners.set(key, gw);
         }

@@ -102,9 +102,9 @@ function covered(a: PrefixMatch, b: PrefixMatch): boolean {
  * match in rule D)`, IST0131). Matches are compared as Istio does, without their names.
  */
 export function warnUnreachableRules(c: Collector, field: string, rules: readonly Rule[], http: boolean): void {
-  const unused = (i: number, rule: string, reason: string): void => c.warn(at(field, i), `virtualService rule ${rule} not used (${reason})`);
+  const unused = (i: number, rule: string, reason: string): void => c.warn(at(field, i), `virtualService rule ${rule} not used (${reason})`, 'IST0130');
   const ineffective = (i: number, rule: string, match: string, dup: string): void => {
-    c.warn(at(field, i), `virtualService rule ${rule} match ${match} is not used (duplicate/overlapping match in rule ${dup})`);
+    c.warn(at(field, i), `virtualService rule ${rule} match ${match} is not used (duplicate/overlapping match in rule ${dup})`, 'IST0131');
   };
   const seen = new Map<string, number>();
   const prefixes: { index: number; m: PrefixMatch }[] = [];

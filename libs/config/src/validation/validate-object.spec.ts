@@ -43,7 +43,7 @@ describe('validateConfigObject through parseConfigObject', () => {
   - route: [{destination: {host: r}}]
 `), 'x.yaml');
     expect(r.objects).toHaveLength(1);
-    expect(r.problems.map(formatProblem)).toEqual(['Warning [VirtualService default/r] x.yaml:1: spec.http[1]: virtualService rule #1 not used (only the last rule can have no matches)']);
+    expect(r.problems.map(formatProblem)).toEqual(['Warning [IST0130] [VirtualService default/r] x.yaml:1: spec.http[1]: virtualService rule #1 not used (only the last rule can have no matches)']);
   });
 
   it('validates every kind with Istio messages', () => {
