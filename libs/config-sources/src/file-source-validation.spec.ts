@@ -25,7 +25,7 @@ describe('createFileSource with resources that fail validation', () => {
     const first = await s.start();
 
     expect([...first.snapshot.objects.keys()].sort()).toEqual(['DestinationRule/default/ok', 'VirtualService/default/also-good', 'VirtualService/default/good']);
-    const expected = 'Error [VirtualService default/bad] b-bad.yaml:2: spec.http[0].match[0].uri: "uri": error parsing regexp: invalid perl operator: (?=; '
+    const expected = 'Error [VirtualService default/bad] b-bad.yaml:9: spec.http[0].match[0].uri: "uri": error parsing regexp: invalid or unsupported Perl syntax: `(?=`; '
       + 'Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)';
     expect(first.problems.map(formatProblem)).toEqual([expected]);
     expect(first.problems[0]).toMatchObject({ severity: 'error', stage: 'validation' });
@@ -86,7 +86,7 @@ describe('createFileSource with resources that fail validation', () => {
     const first = await startSource().start();
     expect(first.snapshot.get('VirtualService', 'default', 'reviews')).toBeDefined();
     expect(first.problems.map(formatProblem)).toEqual([
-      'Warning [VirtualService default/reviews] vs.yaml:1: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "reviews.default.svc.cluster.local+v9"',
+      'Warning [IST0101] [VirtualService default/reviews] vs.yaml:1: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "reviews.default.svc.cluster.local+v9"',
     ]);
   });
 });
