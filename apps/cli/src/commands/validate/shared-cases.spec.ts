@@ -202,10 +202,10 @@ spec:
         ['warning', '', 3, `Warning [Sidecar shop/default] ${file}:3: Sidecar (networking.istio.io/v1) is not checked: minipilot validates VirtualService, DestinationRule, Gateway and ServiceEntry only; use istioctl validate for this kind`],
         ['warning', '', 8, `Warning [HTTPRoute default/r] ${file}:8: HTTPRoute (gateway.networking.k8s.io/v1) is not checked: minipilot validates VirtualService, DestinationRule, Gateway and ServiceEntry only; use istioctl validate for this kind`],
       ]);
-      expect(json.summary.notChecked).toEqual({ Sidecar: 1, HTTPRoute: 1 });
+      expect(json.summary.notChecked).toEqual({ 'Sidecar': 1, 'HTTPRoute.gateway.networking.k8s.io': 1 });
       expect(json.summary.skipped).toEqual({ Deployment: 1 });
       const text = runCli(['validate', '-f', file]);
-      expect(text.stdout.trimEnd().split('\n').pop()).toBe('Summary: 2 resources checked, 1 invalid, 1 valid (1 error, 3 warnings; 2 not checked: Sidecar, HTTPRoute; 1 other skipped: Deployment)');
+      expect(text.stdout.trimEnd().split('\n').pop()).toBe('Summary: 2 resources checked, 1 invalid, 1 valid (1 error, 3 warnings; 2 not checked: Sidecar, HTTPRoute.gateway.networking.k8s.io; 1 other skipped: Deployment)');
     });
   });
 });

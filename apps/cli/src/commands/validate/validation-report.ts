@@ -39,7 +39,7 @@ export interface ValidationReport {
     readonly warnings: number;
     /** Paths that do not exist or files that cannot be parsed as YAML. */
     readonly unreadable: readonly string[];
-    /** Objects not checked: Istio and Gateway API kinds minipilot does not read, by kind (each also warned about). */
+    /** Objects not checked: Istio and Gateway API kinds minipilot does not read (each also warned about), by kind, `Kind.group` outside networking.istio.io. */
     readonly notChecked: Readonly<Record<string, number>>;
     /** Other objects skipped (Deployment, ServiceAccount...), by kind. */
     readonly skipped: Readonly<Record<string, number>>;
@@ -79,9 +79,14 @@ function notCheckedProblem(o: IgnoredObject): ConfigProblem {
   return { severity: 'warning', kind: o.kind, namespace: o.namespace ?? 'default', name: o.name, message, ...(o.origin ? { origin: o.origin } : {}) };
 }
 
-function countKinds(objects: readonly IgnoredObject[]): Record<string, number> {
+/** Counts objects by kind; with `byGroup`, a kind outside networking.istio.io is named with its group (a Gateway API `Gateway` is `Gateway.gateway.networking.k8s.io`). */
+function countKinds(objects: readonly IgnoredObject[], byGroup = false): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const o of objects) out[o.kind] = (out[o.kind] ?? 0) + 1;
+  for (const o of objects) {
+    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '';
+    const key = byGroup && group !== 'networking.istio.io' ? `${o.kind}.${group}` : o.kind;
+    out[key] = (out[key] ?? 0) + 1;
+  }
   return out;
 }
 
@@ -110,7 +115,7 @@ export function buildValidationReport(loaded: LoadedConfig): ValidationReport {
       errors,
       warnings,
       unreadable: [...new Set(unreadable)],
-      notChecked: countKinds(notChecked),
+      notChecked: countKinds(notChecked, true),
       skipped: countKinds(loaded.ignored.filter((o) => !isIstioLike(o))),
     },
     exitCode,
