@@ -82,4 +82,33 @@ spec:
     const served = withholdInvalid(snapshot, analyzeConfig(snapshot));
     expect([...served.objects.keys()]).toEqual(['VirtualService/default/other']);
   });
+
+  it("reports IST0109 as analyze does (conflictingmeshgatewayhosts.go): per namespace scope, a scoped host against the overlapping hosts exported to all, each VirtualService once", () => {
+    const vs = (ns: string, name: string, hosts: string[], extra = '') => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  hosts: [${hosts.map((h) => `'${h}'`).join(', ')}]
+${extra}  http: [{route: [{destination: {host: x}}]}]
+---
+`;
+    const snapshot = snapshotOf([
+      vs('foo', 'a', ['ratings']),
+      vs('bar', 'b', ['ratings.foo.svc.cluster.local'], '  gateways: [ingress, mesh]\n'),
+      vs('bar', 'gw-only', ['ratings.foo.svc.cluster.local'], '  gateways: [ingress]\n'),
+      vs('t1', 'local-1', ['*.c.example'], '  exportTo: [t1]\n'),
+      vs('t2', 'local-2', ['*.c.example'], "  exportTo: ['.']\n"),
+      vs('t3', 'scoped', ['*.d.example'], "  exportTo: ['.']\n"),
+      vs('t4', 'all', ['*.example'], "  exportTo: ['*']\n"),
+    ].join(''));
+    const found = analyzeConfig(snapshot).filter((p) => p.code === 'IST0109').map((p) => `${p.namespace}/${p.name} ${p.message.split(' ')[2]} ${p.message.split(' define the same host ')[1]!.split(' ')[0]}`);
+    expect(found.sort()).toEqual([
+      'bar/b bar/b,foo/a */ratings.foo.svc.cluster.local',
+      'foo/a bar/b,foo/a */ratings.foo.svc.cluster.local',
+      't3/scoped t3/scoped,t4/all t3/*.d.example',
+      't4/all t1/local-1,t4/all t1/*.c.example',
+      't1/local-1 t1/local-1,t4/all t1/*.c.example',
+      't2/local-2 t2/local-2,t4/all t2/*.c.example',
+    ].sort());
+  });
 });

@@ -5,6 +5,7 @@ import type { ConfigProblem } from '../problem.js';
 import type { Destination } from '../istio/common.js';
 import { at, createCollector, type Collector } from './collector.js';
 import { hostsOverlap } from './hostname.js';
+import { checkMeshHostConflicts } from './mesh-host-conflicts.js';
 import { isTlsProtocol, parseProtocolName } from './primitives.js';
 
 /** Options of {@link analyzeConfig}. */
@@ -38,7 +39,6 @@ export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions 
   const vss = [...snapshot.ofKind('VirtualService')].sort(istioOrder);
   const subsets = subsetIndex(snapshot, suffix);
   const claimed = new Map<string, VirtualServiceConfig>();
-  const meshHosts = new Map<string, { vs: VirtualServiceConfig; index: number }[]>();
   for (const vs of vss) {
     const c = collectorFor(vs, problems);
     const ns = vs.metadata.namespace;
@@ -53,14 +53,7 @@ export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions 
       }
       if (first === undefined) resolved.set(fqdn, h);
       for (const gw of vsGateways(vs)) {
-        if (gw === 'mesh') {
-          // istioctl analyze's IST0109, reported on every VirtualService involved (below).
-          const key = `${exportScope(vs)}/${fqdn}`;
-          const list = meshHosts.get(key) ?? [];
-          if (!list.some((e) => e.vs === vs)) list.push({ vs, index: i });
-          meshHosts.set(key, list);
-          continue;
-        }
+        if (gw === 'mesh') continue; // istioctl analyze's IST0109, below
         const key = `${gw} ${fqdn}`;
         const older = claimed.get(key);
         if (older && older !== vs) {
@@ -71,21 +64,9 @@ export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions 
       }
     });
   }
-  for (const [scopedHost, list] of meshHosts) {
-    if (list.length < 2) continue;
-    const names = list.map((e) => `${e.vs.metadata.namespace}/${e.vs.metadata.name}`).sort().join(',');
-    for (const { vs, index } of list) {
-      collectorFor(vs, problems).warn(at('spec.hosts', index), `The VirtualServices ${names} associated with mesh gateway define the same host ${scopedHost} which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.`, 'IST0109');
-    }
-  }
+  checkMeshHostConflicts(vss, suffix, problems);
   checkGatewayConflicts(snapshot, problems);
   return problems;
-}
-
-/** The scope istioctl analyze gives a VirtualService's hosts: `*` when exported to all namespaces, else its namespace. */
-function exportScope(vs: VirtualServiceConfig): string {
-  const exportTo = vs.spec.exportTo ?? [];
-  return exportTo.length === 0 || exportTo.includes('*') ? '*' : vs.metadata.namespace;
 }
 
 function collectorFor(o: ConfigObject, problems: ConfigProblem[]): Collector {
