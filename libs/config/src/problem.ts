@@ -36,6 +36,7 @@ export const ANALYZE_MESSAGES: Readonly<Record<string, { readonly name: string; 
   IST0109: { name: 'ConflictingMeshGatewayVirtualServiceHosts', level: 'error' },
   IST0130: { name: 'VirtualServiceUnreachableRule', level: 'warning' },
   IST0131: { name: 'VirtualServiceIneffectiveMatch', level: 'info' },
+  IST0132: { name: 'VirtualServiceHostNotFoundInGateway', level: 'warning' },
   IST0145: { name: 'ConflictingGateways', level: 'error' },
 };
 

@@ -22,7 +22,7 @@ spec:
 `;
 
 describe('analyzeConfig', () => {
-  it('warns about missing subsets and gateways (IST0101) and about mesh hosts claimed twice (IST0109, on each), at the line of each object, without withholding', () => {
+  it('warns about missing subsets and gateways (IST0101, named as written), gateways without the hosts (IST0132) and about mesh hosts claimed twice (IST0109, on each), at the line of each object, without withholding', () => {
     const snapshot = snapshotOf(`apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: a, creationTimestamp: "2024-01-01T00:00:00Z"}
@@ -46,7 +46,8 @@ spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
     const problems = analyzeConfig(snapshot);
     expect(problems.map(formatProblem)).toEqual([
       'Warning [IST0101] [VirtualService default/b] x.yaml:8: spec.gateways[1]: Referenced gateway not found: "istio-system/ingress"',
-      'Warning [IST0101] [VirtualService default/b] x.yaml:8: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "reviews.default.svc.cluster.local+v2"',
+      'Warning [IST0132] [VirtualService default/b] x.yaml:8: spec.gateways[1]: one or more host [reviews.default.svc.cluster.local] defined in VirtualService default/b not found in Gateway istio-system/ingress.',
+      'Warning [IST0101] [VirtualService default/b] x.yaml:8: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "reviews+v2"',
       ...['a:1', 'b:8'].map((at) => {
         const [name, line] = at.split(':');
         return `Warning [IST0109] [VirtualService default/${name}] x.yaml:${line}: spec.hosts[0]: The VirtualServices default/a,default/b associated with mesh gateway define the same host */reviews.default.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.`;

@@ -21,7 +21,8 @@ export interface AnalyzeOptions {
  *   IST0101, an Error there: `minipilot validate` prints analyze's level). The route is served; Envoy accepts it (route configurations are sent with
  *   `validate_clusters: false`) and answers 503 until the subset exists.
  * - a gateway reference (`spec.gateways` or a match's `gateways`) to no existing Gateway: **warning**
- *   (IST0101). Nothing binds to it, the VirtualService's other bindings keep working.
+ *   (IST0101 for `spec.gateways`). Nothing binds to it, the VirtualService's other bindings keep
+ *   working. A Gateway that has none of the VirtualService's hosts: **warning** (IST0132).
  * - two VirtualServices with the same host bound to the mesh: **warning** on each (analyze's IST0109,
  *   in its words; sidecars use the oldest). Bound to the same gateway: **warning** on the newer one
  *   (gateways merge their routes in order; analyze has no message for it).
@@ -100,16 +101,50 @@ function vsGateways(vs: VirtualServiceConfig): string[] {
   return [...new Set(refs.map((g) => resolveGateway(g, vs.metadata.namespace)))];
 }
 
+/**
+ * analyze's gateway checks (analyzers/virtualservice/gateways.go) for `spec.gateways`: IST0101 for a
+ * Gateway that does not exist (named as written), IST0132 when none of the VirtualService's hosts is
+ * among the Gateway's (also when it does not exist). A match's `gateways` get the IST0101 words
+ * without the code: analyze does not check them.
+ */
 function checkGatewayRefs(c: Collector, snapshot: ConfigSnapshot, vs: VirtualServiceConfig): void {
   const ns = vs.metadata.namespace;
-  const check = (field: string, ref: string): void => {
-    const gw = resolveGateway(ref, ns);
-    if (gw === 'mesh') return;
-    const [gwNs = '', name = ''] = gw.split('/');
-    if (!snapshot.get('Gateway', gwNs, name)) c.warn(field, `Referenced gateway not found: ${JSON.stringify(gw)}`, 'IST0101');
+  const find = (ref: string): GatewayConfig | undefined => {
+    const [gwNs = '', name = ''] = resolveGateway(ref, ns).split('/');
+    return snapshot.get('Gateway', gwNs, name);
   };
-  (vs.spec.gateways ?? []).forEach((g, i) => check(at('spec.gateways', i), g));
-  (vs.spec.http ?? []).forEach((h, i) => (h.match ?? []).forEach((m, j) => (m.gateways ?? []).forEach((g, k) => check(at(at(at(at(at('spec.http', i), 'match'), j), 'gateways'), k), g))));
+  const hosts = vs.spec.hosts ?? [];
+  (vs.spec.gateways ?? []).forEach((ref, i) => {
+    if (ref === 'mesh') return;
+    const field = at('spec.gateways', i);
+    const gw = find(ref);
+    if (!gw) c.warn(field, `Referenced gateway not found: ${JSON.stringify(ref)}`, 'IST0101');
+    const gwHosts = gw ? gatewayHostsFor(gw, ns) : [];
+    if (!gwHosts.some((gh) => hosts.some((h) => hostsOverlap(gh, h)))) {
+      const gwName = gw ? `${gw.metadata.namespace}/${gw.metadata.name}` : resolveGateway(ref, ns);
+      c.warn(field, `one or more host [${hosts.join(' ')}] defined in VirtualService ${ns}/${vs.metadata.name} not found in Gateway ${gwName}.`, 'IST0132');
+    }
+  });
+  (vs.spec.http ?? []).forEach((h, i) => (h.match ?? []).forEach((m, j) => (m.gateways ?? []).forEach((ref, k) => {
+    if (ref !== 'mesh' && !find(ref)) c.warn(at(at(at(at(at('spec.http', i), 'match'), j), 'gateways'), k), `Referenced gateway not found: ${JSON.stringify(ref)}`);
+  })));
+}
+
+/** The Gateway's server hosts a VirtualService in `vsNs` may bind to, namespaces stripped (analyze's sanitizeServerHostNamespace and host.NamesForNamespace). */
+function gatewayHostsFor(gw: GatewayConfig, vsNs: string): string[] {
+  const out: string[] = [];
+  for (const server of gw.spec.servers ?? []) {
+    for (const h of server.hosts ?? []) {
+      const slash = h.indexOf('/');
+      if (slash < 0) {
+        out.push(h);
+        continue;
+      }
+      const hostNs = h.slice(0, slash) === '.' ? gw.metadata.namespace : h.slice(0, slash);
+      if (hostNs === vsNs || hostNs === '*') out.push(h.slice(slash + 1));
+    }
+  }
+  return out;
 }
 
 /** Every DestinationRule host (resolved) with the subset names it defines. */
@@ -121,18 +156,18 @@ function subsetIndex(snapshot: ConfigSnapshot, suffix: string): { host: string; 
 }
 
 function checkSubsets(c: Collector, vs: VirtualServiceConfig, index: readonly { host: string; subsets: Set<string> }[], suffix: string): void {
-  const check = (field: string, d: Destination | undefined): void => {
+  const check = (field: string, d: Destination | undefined, what = 'host'): void => {
     if (!d?.subset) return;
     const host = resolveHost(d.host, vs.metadata.namespace, suffix);
     if (index.some((e) => hostsOverlap(e.host, host) && e.subsets.has(d.subset!))) return;
-    c.warn(at(field, 'subset'), `Referenced host+subset in destinationrule not found: ${JSON.stringify(`${host}+${d.subset}`)}`, 'IST0101');
+    c.warn(at(field, 'subset'), `Referenced ${what}+subset in destinationrule not found: ${JSON.stringify(`${d.host}+${d.subset}`)}`, 'IST0101');
   };
   const spec = vs.spec;
   (spec.http ?? []).forEach((h, i) => {
     const f = at('spec.http', i);
     (h.route ?? []).forEach((r, j) => check(at(at(at(f, 'route'), j), 'destination'), r.destination));
-    check(at(f, 'mirror'), h.mirror);
-    (h.mirrors ?? []).forEach((m, j) => check(at(at(at(f, 'mirrors'), j), 'destination'), m.destination));
+    check(at(f, 'mirror'), h.mirror, 'mirror');
+    (h.mirrors ?? []).forEach((m, j) => check(at(at(at(f, 'mirrors'), j), 'destination'), m.destination, 'mirror'));
   });
   for (const kind of ['tcp', 'tls'] as const) {
     (spec[kind] ?? []).forEach((t, i) => (t.route ?? []).forEach((r, j) => check(at(at(at(at(`spec.${kind}`, i), 'route'), j), 'destination'), r.destination)));

@@ -157,9 +157,10 @@ spec:
         expect.stringContaining('spec.http[0].timeout: duration must be greater than 1ms'),
       ]);
       // Cross-resource findings carry analyze's code and level: IST0101 is an Error in istioctl analyze.
-      expect(lines).toContain(`Error [IST0101] [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.gateways[0]: Referenced gateway not found: "default/missing-gw"`);
-      expect(lines).toContain(`Error [IST0101] [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "ratings.default.svc.cluster.local+v1"`);
-      expect(lines[lines.length - 1]).toBe('Summary: 2 resources checked, 2 invalid, 0 valid (5 errors, 0 warnings)');
+      expect(lines).toContain(`Error [IST0101] [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.gateways[0]: Referenced gateway not found: "missing-gw"`);
+      expect(lines).toContain(`Warning [IST0132] [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.gateways[0]: one or more host [ratings] defined in VirtualService default/ratings not found in Gateway default/missing-gw.`);
+      expect(lines).toContain(`Error [IST0101] [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "ratings+v1"`);
+      expect(lines[lines.length - 1]).toBe('Summary: 2 resources checked, 2 invalid, 0 valid (5 errors, 1 warning)');
     });
     it('prints the line of each object, warns about kinds it does not check, and names a missing metadata.name', () => {
       const file = write('mixed.yaml', `# a comment
