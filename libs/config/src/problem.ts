@@ -37,6 +37,7 @@ export const ANALYZE_MESSAGES: Readonly<Record<string, { readonly name: string; 
   IST0130: { name: 'VirtualServiceUnreachableRule', level: 'warning' },
   IST0131: { name: 'VirtualServiceIneffectiveMatch', level: 'info' },
   IST0132: { name: 'VirtualServiceHostNotFoundInGateway', level: 'warning' },
+  IST0134: { name: 'ServiceEntryAddressesRequired', level: 'warning' },
   IST0145: { name: 'ConflictingGateways', level: 'error' },
 };
 

@@ -112,4 +112,17 @@ ${extra}  http: [{route: [{destination: {host: x}}]}]
       't2/local-2 t2/local-2,t4/all t2/*.c.example',
     ].sort());
   });
+
+  it('asks TCP ServiceEntries without addresses for them (IST0134, protocoladdresses.go), unless proxies auto-allocate', () => {
+    const snapshot = snapshotOf(`apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: db}
+spec:
+  hosts: [db.example.com]
+  ports: [{number: 5432, name: pg, protocol: TCP}, {number: 80, name: http, protocol: HTTP}, {number: 9000, name: raw}]
+  resolution: DNS
+`);
+    expect(analyzeConfig(snapshot).map(formatProblem)).toEqual([0, 2].map((i) => `Warning [IST0134] [ServiceEntry default/db] x.yaml:1: spec.ports[${i}]: ServiceEntry addresses are required for this protocol.`));
+    expect(analyzeConfig(snapshot, { dnsAutoAllocate: true })).toEqual([]);
+  });
 });

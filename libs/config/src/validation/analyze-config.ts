@@ -12,6 +12,12 @@ import { isTlsProtocol, parseProtocolName } from './primitives.js';
 export interface AnalyzeOptions {
   /** The mesh's DNS suffix for short service names (`reviews` → `reviews.default.svc.cluster.local`). */
   readonly domainSuffix?: string;
+  /**
+   * True when proxies capture DNS and auto-allocate addresses (MeshConfig defaultConfig.proxyMetadata
+   * ISTIO_META_DNS_CAPTURE and ISTIO_META_DNS_AUTO_ALLOCATE or PILOT_ENABLE_IP_AUTOALLOCATE "true"):
+   * analyze then does not ask TCP ServiceEntries for addresses (IST0134). Default false.
+   */
+  readonly dnsAutoAllocate?: boolean;
 }
 
 /**
@@ -32,6 +38,8 @@ export interface AnalyzeOptions {
  * - two Gateways with a TLS (HTTPS/TLS) server on the same port and host for the same workloads:
  *   **error** on the newer Gateway, which is withheld (analyze's IST0145 words). Envoy rejects duplicate
  *   filter chain matches for the whole listener; the older Gateway keeps serving.
+ * - a ServiceEntry port serving TCP (or no protocol) with no addresses: **warning** (analyze's IST0134,
+ *   unless {@link AnalyzeOptions.dnsAutoAllocate}; minipilot allocates no addresses itself).
  * Pure; never throws.
  */
 export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions = {}): ConfigProblem[] {
@@ -67,6 +75,7 @@ export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions 
   }
   checkMeshHostConflicts(vss, suffix, problems);
   checkGatewayConflicts(snapshot, problems);
+  if (!options.dnsAutoAllocate) checkServiceEntryAddresses(snapshot, problems);
   return problems;
 }
 
@@ -171,6 +180,17 @@ function checkSubsets(c: Collector, vs: VirtualServiceConfig, index: readonly { 
   });
   for (const kind of ['tcp', 'tls'] as const) {
     (spec[kind] ?? []).forEach((t, i) => (t.route ?? []).forEach((r, j) => check(at(at(at(at(`spec.${kind}`, i), 'route'), j), 'destination'), r.destination)));
+  }
+}
+
+/** analyze's IST0134 (analyzers/serviceentry/protocoladdresses.go): a TCP or unset-protocol port of a ServiceEntry without addresses. */
+function checkServiceEntryAddresses(snapshot: ConfigSnapshot, problems: ConfigProblem[]): void {
+  for (const se of snapshot.ofKind('ServiceEntry')) {
+    if ((se.spec.addresses ?? []).length > 0) continue;
+    const c = collectorFor(se, problems);
+    (se.spec.ports ?? []).forEach((p, i) => {
+      if (!p.protocol || p.protocol.toUpperCase() === 'TCP') c.warn(at('spec.ports', i), 'ServiceEntry addresses are required for this protocol.', 'IST0134');
+    });
   }
 }
 
