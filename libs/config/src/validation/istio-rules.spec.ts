@@ -88,6 +88,7 @@ const ROWS: Row[] = [
   // VirtualService
   { rule: 'delegate has no gateways', source: V, object: obj('VirtualService', { gateways: ['g'], http: [{ route: [{ destination: { host: 'b' } }] }] }), message: 'delegate virtual service must have no gateways specified' },
   { rule: 'delegate has no tcp', source: V, object: obj('VirtualService', { tcp: [{ route: [{ destination: { host: 'b' } }] }] }), message: 'delegate virtual service must have no tcp route specified' },
+  { rule: 'AUTO_PASSTHROUGH SNI host format', source: AGENT, object: vs({ hosts: ['outbound_.x_._.a.example.com'], gateways: ['g'], tls: [{ match: [{ sniHosts: ['outbound_.x_._.a.example.com'] }], route: [{ destination: { host: 'b' } }] }] }), message: 'domain name "outbound_.x_._.a.example.com" invalid (label "x" invalid). should follow outbound_.<PORT>_._.<HOSTNAME> format' },
   { rule: 'host label', source: AGENT, object: http({}, { hosts: ['ba!r.com'] }), message: 'domain name "ba!r.com" invalid (label "ba!r" invalid)' },
   { rule: 'empty host', source: AGENT, object: http({}, { hosts: [''] }), message: 'empty domain name not allowed' },
   { rule: '* host on the mesh', source: V, object: http({}, { hosts: ['*'] }), message: 'wildcard host * is not allowed for virtual services bound to the mesh gateway' },

@@ -46,6 +46,25 @@ describe('validateConfigObject through parseConfigObject', () => {
     expect(r.problems.map(formatProblem)).toEqual(['Warning [IST0130] [VirtualService default/r] x.yaml:1: spec.http[1]: virtualService rule #1 not used (only the last rule can have no matches)']);
   });
 
+  it('accepts what Istio accepts: AUTO_PASSTHROUGH SNI names on gateways, withoutHeaders regex "*", httpsRedirect-only tls on HTTP', () => {
+    const objects = [
+      vs(`  hosts: ['outbound_.80_._.a.example.com']
+  gateways: [g]
+  tls: [{match: [{sniHosts: ['outbound_.80_._.a.example.com']}], route: [{destination: {host: b}}]}]
+`),
+      vs(`  hosts: [a.example.com]
+  http: [{match: [{withoutHeaders: {x-user: {regex: '*'}}}], route: [{destination: {host: b}}]}]
+`),
+      `apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: g}
+spec:
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ['*'], tls: {httpsRedirect: true}}]
+`,
+    ];
+    for (const text of objects) expect(loadYaml(text, 'x.yaml').problems).toEqual([]);
+  });
+
   it('validates every kind with Istio messages', () => {
     expect(lines(`apiVersion: networking.istio.io/v1
 kind: DestinationRule
