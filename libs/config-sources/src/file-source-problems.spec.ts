@@ -18,7 +18,7 @@ describe('createFileSource with broken config', () => {
     const first = await s.start();
 
     expect([...first.snapshot.objects.keys()].sort()).toEqual(['DestinationRule/default/ok', 'VirtualService/default/good']);
-    const expected = 'Error [VirtualService default/bad] mixed.yaml:2: spec.http[0].timeout: expected string, received number';
+    const expected = 'Error [VirtualService default/bad] mixed.yaml:9: spec.http[0].timeout: expected string, received number';
     expect(first.problems.map(formatProblem)).toEqual([expected]);
     expect(first.problems[0]).toMatchObject({ severity: 'error', kind: 'VirtualService', name: 'bad', field: 'spec.http[0].timeout', origin: { file: 'mixed.yaml', doc: 1 } });
 
@@ -76,9 +76,9 @@ describe('createFileSource with broken config', () => {
     expect(s.current()!.snapshot.get('DestinationRule', 'default', 'a')).toBeDefined();
     expect(hostsOf(s, 'm')).toBeUndefined();
     expect(lines(s)).toEqual([
-      expect.stringMatching(/^Error a\.yaml:2: YAML syntax error: line \d+, column \d+/),
+      expect.stringMatching(/^Error a\.yaml:9: YAML syntax error: line \d+, column \d+/),
       'Warning a.yaml: file not reloaded: still serving the last good version of its 2 object(s)',
-      expect.stringMatching(/^Error new\.yaml:3: YAML syntax error/),
+      expect.stringMatching(/^Error new\.yaml:17: YAML syntax error/),
       'Warning new.yaml: file not reloaded: still serving the last good version of its 1 object(s)',
     ]);
 

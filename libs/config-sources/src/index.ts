@@ -12,7 +12,7 @@ export type { FileSourceOptions } from './file-source.js';
 export { createStaticSource } from './static-source.js';
 export type { StaticConfig } from './static-source.js';
 export { loadConfigFiles } from './load-config-files.js';
-export type { LoadedConfig } from './load-config-files.js';
+export type { LoadedConfig, IgnoredObject } from './load-config-files.js';
 export { createKubeSource } from './kube/kube-source.js';
 export type { KubeSourceOptions, KubeSourceStatus, KubeConfigSource } from './kube/kube-source.js';
 export { loadKubeConfig, describeKubeConfig } from './kube/kube-config.js';

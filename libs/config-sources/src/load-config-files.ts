@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ConfigObject, ConfigProblem } from '@minipilot/config';
+import { formatOrigin, type ConfigObject, type ConfigOrigin, type ConfigProblem } from '@minipilot/config';
 import { readYamlFile, type LoadedFile } from './read-yaml-file.js';
 import { resolveServedObjects } from './resolve-objects.js';
 import { withCrossResourceChecks } from './analyze-served.js';
@@ -20,6 +20,17 @@ export interface LoadedConfig {
   readonly syntaxErrors: readonly string[];
   /** Paths given that do not exist (a directory that cannot be read is a problem instead). */
   readonly missing: readonly string[];
+  /** Objects of kinds minipilot does not read (Sidecar, HTTPRoute, Deployment...), where they were found. */
+  readonly ignored: readonly IgnoredObject[];
+}
+
+/** An object of a kind minipilot does not read, skipped. */
+export interface IgnoredObject {
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly origin?: ConfigOrigin;
 }
 
 /** Options of {@link loadConfigFiles}. */
@@ -72,7 +83,7 @@ export function loadConfigFiles(paths: readonly string[], options: LoadConfigFil
       const earlier = objects.get(key);
       if (earlier) {
         objects.delete(key);
-        const where = earlier.origin?.file ? ` from ${earlier.origin.file}${earlier.origin.doc !== undefined ? `:${earlier.origin.doc + 1}` : ''}` : '';
+        const where = earlier.origin?.file ? ` from ${formatOrigin(earlier.origin)}` : '';
         problems.push({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, severity: 'warning', message: `replaces the object${where} (a later -f wins)`, ...(o.origin ? { origin: o.origin } : {}) });
       }
       objects.set(key, o);
@@ -86,5 +97,6 @@ export function loadConfigFiles(paths: readonly string[], options: LoadConfigFil
     problems: resolved.problems,
     syntaxErrors: loaded.filter((f) => f.result.syntaxError).map((f) => f.file),
     missing,
+    ignored: loaded.flatMap((f) => f.result.results.flatMap((r) => (r.ignored ? [r.ignored] : []))),
   };
 }

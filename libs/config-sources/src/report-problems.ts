@@ -13,7 +13,7 @@ export function reportNewProblems(logger: Logger, problems: readonly ConfigProbl
     if (lines.has(line)) continue;
     lines.add(line);
     if (alreadyReported.has(line)) continue;
-    const fields = { file: p.origin?.file, doc: p.origin?.doc, kind: p.kind, namespace: p.namespace, name: p.name, field: p.field };
+    const fields = { file: p.origin?.file, line: p.origin?.line, doc: p.origin?.doc, code: p.code, kind: p.kind, namespace: p.namespace, name: p.name, field: p.field };
     if (p.severity === 'error') logger.error(fields, line);
     else logger.warn(fields, line);
   }

@@ -1,4 +1,4 @@
-import { configKey, type ConfigObject, type ConfigProblem } from '@minipilot/config';
+import { configKey, formatOrigin, type ConfigObject, type ConfigProblem } from '@minipilot/config';
 import { withCrossResourceChecks } from './analyze-served.js';
 import type { LoadedFile } from './read-yaml-file.js';
 
@@ -68,7 +68,7 @@ export function pickFirstByKey(objects: Iterable<ConfigObject>): ResolvedObjects
       byKey.set(key, o);
       continue;
     }
-    const where = winner.origin?.file ? ` in ${winner.origin.file}${winner.origin.doc !== undefined ? `:${winner.origin.doc + 1}` : ''}` : '';
+    const where = winner.origin?.file ? ` in ${formatOrigin(winner.origin)}` : '';
     problems.push({ ...identity(o), severity: 'warning', message: `duplicate of the object defined${where}; ignored (the first in path order wins)`, ...(o.origin ? { origin: o.origin } : {}) });
   }
   return { objects: byKey, problems };

@@ -15,8 +15,8 @@ export { loadYaml } from './load-yaml.js';
 export type { LoadResult } from './load-yaml.js';
 export { parseConfigObject } from './parse-object.js';
 export type { ParseResult } from './parse-object.js';
-export { formatProblem, formatFieldPath } from './problem.js';
-export type { ConfigProblem, Severity } from './problem.js';
+export { formatProblem, formatProblemAs, formatFieldPath, formatOrigin, analyzeLevel, ANALYZE_MESSAGES } from './problem.js';
+export type { ConfigProblem, Severity, AnalyzeLevel } from './problem.js';
 export { createConfigSnapshot } from './config-snapshot.js';
 
 // Validation: Istio's per-object rules, cross-resource analysis, and withholding what is invalid

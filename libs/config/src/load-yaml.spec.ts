@@ -43,6 +43,31 @@ spec:
     expect(Object.keys(vs.spec.http![0]!.match![0]!.headers!)).toEqual(['end_user']);
   });
 
+  it('places each object at its own line: after comments and ---, and each item of a kind: List', () => {
+    const r = loadYaml(`# leading comment
+---
+# about a
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: a}
+spec: {host: a}
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: networking.istio.io/v1
+  kind: DestinationRule
+  metadata: {name: b}
+  spec: {host: b}
+- apiVersion: networking.istio.io/v1
+  kind: DestinationRule
+  metadata: {}
+  spec: {host: c}
+`, 'f.yaml');
+    expect(r.objects.map((o) => [o.metadata.name, o.origin?.line])).toEqual([['a', 4], ['b', 12]]);
+    expect(r.problems.map(formatProblem)).toEqual(['Error [DestinationRule default/?] f.yaml:16: metadata.name: name is required: every object needs metadata.name']);
+  });
+
   it('reports wrong types as errors naming kind, name, file, document and field, and keeps other documents', () => {
     const r = loadYaml(`apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -63,8 +88,8 @@ spec:
     expect(r.objects.map((o) => o.metadata.name)).toEqual(['good']);
     const lines = r.problems.map(formatProblem);
     expect(lines).toEqual([
-      'Error [VirtualService x/bad] lab.yaml:2: spec.http[0].timeout: expected string, received number',
-      expect.stringMatching(/^Error \[VirtualService x\/bad\] lab.yaml:2: spec.http\[1\].retries.perTryTimeout: invalid duration/),
+      'Error [VirtualService x/bad] lab.yaml:6: spec.http[0].timeout: expected string, received number',
+      expect.stringMatching(/^Error \[VirtualService x\/bad\] lab.yaml:6: spec.http\[1\].retries.perTryTimeout: invalid duration/),
     ]);
     expect(r.results[1]!.key).toBe('VirtualService/x/bad');
   });

@@ -1,4 +1,4 @@
-import { parseAllDocuments, type Document } from 'yaml';
+import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { parseConfigObject, type ParseResult } from './parse-object.js';
 import type { ConfigObject } from './kinds.js';
 import type { ConfigProblem } from './problem.js';
@@ -29,9 +29,12 @@ export function loadYaml(text: string, file?: string): LoadResult {
   if (!Array.isArray(docs)) {
     return { objects, problems: [{ severity: 'error', stage: 'syntax', message: 'not a YAML stream', ...(file ? { origin: { file } } : {}) }], results, syntaxError: true };
   }
+  const lineOf = createLineIndex(text);
   docs.forEach((doc, index) => {
-    const line = doc.range ? lineOf(text, doc.range[0]) : undefined;
-    const origin = { ...(file !== undefined ? { file } : {}), doc: index, ...(line !== undefined ? { line } : {}) };
+    // The object's line: where the document's content starts (after `---`, comments and directives).
+    const start = doc.contents?.range?.[0] ?? doc.range?.[0];
+    const originAt = (offset: number | undefined) => ({ ...(file !== undefined ? { file } : {}), doc: index, ...(offset !== undefined ? { line: lineOf(offset) } : {}) });
+    const origin = originAt(start);
     if (doc.errors.length > 0) {
       syntaxError = true;
       for (const e of doc.errors) {
@@ -51,13 +54,17 @@ export function loadYaml(text: string, file?: string): LoadResult {
       return;
     }
     if (value === null || value === undefined) return;
-    const items = isList(value) ? (value as { items: unknown[] }).items : [value];
-    for (const item of items) {
-      const result = parseConfigObject(item, origin);
+    const list = isList(value);
+    const items = list ? (value as { items: unknown[] }).items : [value];
+    const itemNodes = list && isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+    items.forEach((item, i) => {
+      // A `kind: List` item is placed at its own line.
+      const itemStart = isSeq(itemNodes) ? (itemNodes.items[i] as { range?: [number, number, number] } | undefined)?.range?.[0] : undefined;
+      const result = parseConfigObject(item, itemStart !== undefined ? originAt(itemStart) : origin);
       results.push(result);
       problems.push(...result.problems);
       if (result.object) objects.push(result.object);
-    }
+    });
   });
   return { objects, problems, results, syntaxError };
 }
@@ -66,10 +73,20 @@ function isList(v: unknown): boolean {
   return typeof v === 'object' && v !== null && (v as Record<string, unknown>)['kind'] === 'List' && Array.isArray((v as Record<string, unknown>)['items']);
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** Returns a function mapping a character offset in `text` to its 1-based line (binary search over the line starts). */
+function createLineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }
 
 function firstLine(s: string): string {

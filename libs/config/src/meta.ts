@@ -30,7 +30,7 @@ export interface ConfigOrigin {
   readonly file?: string;
   /** 0-based index of the YAML document in the file. */
   readonly doc?: number;
-  /** 1-based line where the document starts. */
+  /** 1-based line where the object starts in the file (its document's first content line, or its item's in a `kind: List`). */
   readonly line?: number;
   readonly source?: string;
 }

@@ -18,7 +18,7 @@ export interface ParseResult {
   readonly key?: string;
   readonly problems: readonly ConfigProblem[];
   /** Set for objects of kinds minipilot does not read (Deployment, HTTPRoute...): skipped, not an error. */
-  readonly ignored?: { readonly kind: string; readonly apiVersion: string; readonly name: string };
+  readonly ignored?: { readonly kind: string; readonly apiVersion: string; readonly name: string; readonly namespace?: string; readonly origin?: ConfigOrigin };
 }
 
 const SPEC_SCHEMAS = { VirtualService, DestinationRule, Gateway, ServiceEntry } as const;
@@ -45,7 +45,8 @@ export function parseConfigObject(raw: unknown, origin?: ConfigOrigin): ParseRes
   }
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) as [string, string] : ['', apiVersion];
   if (!isKnownKind(kind) || KIND_INFO[kind].group !== group) {
-    return { problems: [], ignored: { kind, apiVersion, name: typeof rawName === 'string' ? rawName : '' } };
+    const rawNs = (obj['metadata'] as Record<string, unknown> | undefined)?.['namespace'];
+    return { problems: [], ignored: { kind, apiVersion, name: typeof rawName === 'string' ? rawName : '', ...(typeof rawNs === 'string' ? { namespace: rawNs } : {}), ...at } };
   }
   const info = KIND_INFO[kind];
   const problems: ConfigProblem[] = [];
@@ -63,7 +64,7 @@ export function parseConfigObject(raw: unknown, origin?: ConfigOrigin): ParseRes
     err('apiVersion', `unsupported version ${apiVersion} for ${kind} (served: ${info.versions.map((v) => (group ? `${group}/${v}` : v)).join(', ')})`);
   }
   if (!metaResult.success) {
-    for (const issue of metaResult.error.issues) err(formatFieldPath(['metadata', ...issue.path]), issue.message);
+    for (const issue of metaResult.error.issues) err(formatFieldPath(['metadata', ...issue.path]), metadataMessage(issue));
     return { problems };
   }
   const metadata = normalizeMeta(metaResult.data, info.namespaced);
@@ -144,6 +145,12 @@ function parseMessage<S extends z.ZodType>(schema: S, value: unknown, base: Prop
     problems.push({ severity: 'error', stage: 'schema', field: formatFieldPath([...base, ...issue.path]), message: issue.message, ...who });
   }
   return undefined;
+}
+
+/** A metadata issue in plain words: a missing or empty `metadata.name` (or no metadata at all) says so. */
+function metadataMessage(issue: z.core.$ZodIssue): string {
+  const missingName = issue.path.length === 0 || (issue.path[0] === 'name' && (issue.code === 'invalid_type' || issue.code === 'too_small'));
+  return missingName ? 'name is required: every object needs metadata.name' : issueMessage(issue);
 }
 
 /** A zod issue in Istio's words where they differ: a missing required field is `NAME is required`. */

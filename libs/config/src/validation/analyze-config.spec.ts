@@ -22,7 +22,7 @@ spec:
 `;
 
 describe('analyzeConfig', () => {
-  it('warns about missing subsets and gateways and about hosts claimed twice, without withholding', () => {
+  it('warns about missing subsets and gateways (IST0101, named as written), gateways without the hosts (IST0132) and about mesh hosts claimed twice (IST0109, on each), at the line of each object, without withholding', () => {
     const snapshot = snapshotOf(`apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: a, creationTimestamp: "2024-01-01T00:00:00Z"}
@@ -45,9 +45,13 @@ spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
 `);
     const problems = analyzeConfig(snapshot);
     expect(problems.map(formatProblem)).toEqual([
-      'Warning [VirtualService default/b] x.yaml:2: spec.gateways[1]: Referenced gateway not found: "istio-system/ingress"',
-      'Warning [VirtualService default/b] x.yaml:2: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "reviews.default.svc.cluster.local+v2"',
-      'Warning [VirtualService default/b] x.yaml:2: spec.hosts[0]: host "reviews.default.svc.cluster.local" bound to mesh is also defined by the older VirtualService default/a; sidecars use only the oldest, gateways merge their routes in order',
+      'Warning [IST0101] [VirtualService default/b] x.yaml:8: spec.gateways[1]: Referenced gateway not found: "istio-system/ingress"',
+      'Warning [IST0132] [VirtualService default/b] x.yaml:8: spec.gateways[1]: one or more host [reviews.default.svc.cluster.local] defined in VirtualService default/b not found in Gateway istio-system/ingress.',
+      'Warning [IST0101] [VirtualService default/b] x.yaml:8: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "reviews+v2"',
+      ...['a:1', 'b:8'].map((at) => {
+        const [name, line] = at.split(':');
+        return `Warning [IST0109] [VirtualService default/${name}] x.yaml:${line}: spec.hosts[0]: The VirtualServices default/a,default/b associated with mesh gateway define the same host */reviews.default.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a single resource.`;
+      }),
     ]);
     expect(withholdInvalid(snapshot, problems)).toBe(snapshot);
   });
@@ -56,7 +60,8 @@ spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
     const snapshot = snapshotOf(`${gateway('old', '2024-01-01T00:00:00Z')}---\n${gateway('new', '2024-02-01T00:00:00Z')}`);
     const problems = analyzeConfig(snapshot);
     expect(problems.map((p) => [p.severity, p.name])).toEqual([['error', 'new']]);
-    expect(problems[0]!.message).toContain('conflicts with the older Gateway default/old');
+    expect(problems[0]!.message).toBe('Conflict with gateways default/old (workload selector istio=ingressgateway, port 443, hosts [shop.example.com]).');
+    expect(problems[0]!.code).toBe('IST0145');
     expect([...withholdInvalid(snapshot, problems).objects.keys()]).toEqual(['Gateway/default/old']);
   });
 
@@ -77,5 +82,47 @@ spec:
 `);
     const served = withholdInvalid(snapshot, analyzeConfig(snapshot));
     expect([...served.objects.keys()]).toEqual(['VirtualService/default/other']);
+  });
+
+  it("reports IST0109 as analyze does (conflictingmeshgatewayhosts.go): per namespace scope, a scoped host against the overlapping hosts exported to all, each VirtualService once", () => {
+    const vs = (ns: string, name: string, hosts: string[], extra = '') => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  hosts: [${hosts.map((h) => `'${h}'`).join(', ')}]
+${extra}  http: [{route: [{destination: {host: x}}]}]
+---
+`;
+    const snapshot = snapshotOf([
+      vs('foo', 'a', ['ratings']),
+      vs('bar', 'b', ['ratings.foo.svc.cluster.local'], '  gateways: [ingress, mesh]\n'),
+      vs('bar', 'gw-only', ['ratings.foo.svc.cluster.local'], '  gateways: [ingress]\n'),
+      vs('t1', 'local-1', ['*.c.example'], '  exportTo: [t1]\n'),
+      vs('t2', 'local-2', ['*.c.example'], "  exportTo: ['.']\n"),
+      vs('t3', 'scoped', ['*.d.example'], "  exportTo: ['.']\n"),
+      vs('t4', 'all', ['*.example'], "  exportTo: ['*']\n"),
+    ].join(''));
+    const found = analyzeConfig(snapshot).filter((p) => p.code === 'IST0109').map((p) => `${p.namespace}/${p.name} ${p.message.split(' ')[2]} ${p.message.split(' define the same host ')[1]!.split(' ')[0]}`);
+    expect(found.sort()).toEqual([
+      'bar/b bar/b,foo/a */ratings.foo.svc.cluster.local',
+      'foo/a bar/b,foo/a */ratings.foo.svc.cluster.local',
+      't3/scoped t3/scoped,t4/all t3/*.d.example',
+      't4/all t1/local-1,t4/all t1/*.c.example',
+      't1/local-1 t1/local-1,t4/all t1/*.c.example',
+      't2/local-2 t2/local-2,t4/all t2/*.c.example',
+    ].sort());
+  });
+
+  it('asks TCP ServiceEntries without addresses for them (IST0134, protocoladdresses.go), unless proxies auto-allocate', () => {
+    const snapshot = snapshotOf(`apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: db}
+spec:
+  hosts: [db.example.com]
+  ports: [{number: 5432, name: pg, protocol: TCP}, {number: 80, name: http, protocol: HTTP}, {number: 9000, name: raw}]
+  resolution: DNS
+`);
+    expect(analyzeConfig(snapshot).map(formatProblem)).toEqual([0, 2].map((i) => `Warning [IST0134] [ServiceEntry default/db] x.yaml:1: spec.ports[${i}]: ServiceEntry addresses are required for this protocol.`));
+    expect(analyzeConfig(snapshot, { dnsAutoAllocate: true })).toEqual([]);
   });
 });

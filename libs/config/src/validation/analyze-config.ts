@@ -5,30 +5,41 @@ import type { ConfigProblem } from '../problem.js';
 import type { Destination } from '../istio/common.js';
 import { at, createCollector, type Collector } from './collector.js';
 import { hostsOverlap } from './hostname.js';
+import { checkMeshHostConflicts } from './mesh-host-conflicts.js';
 import { isTlsProtocol, parseProtocolName } from './primitives.js';
 
 /** Options of {@link analyzeConfig}. */
 export interface AnalyzeOptions {
   /** The mesh's DNS suffix for short service names (`reviews` → `reviews.default.svc.cluster.local`). */
   readonly domainSuffix?: string;
+  /**
+   * True when proxies capture DNS and auto-allocate addresses (MeshConfig defaultConfig.proxyMetadata
+   * ISTIO_META_DNS_CAPTURE and ISTIO_META_DNS_AUTO_ALLOCATE or PILOT_ENABLE_IP_AUTOALLOCATE "true"):
+   * analyze then does not ask TCP ServiceEntries for addresses (IST0134). Default false.
+   */
+  readonly dnsAutoAllocate?: boolean;
 }
 
 /**
  * Returns the problems found across resources (stage `validation`), each naming the resource it is
  * reported on. The decisions, per check:
- * - a route (or mirror) to a subset no DestinationRule for that host defines: **warning** (Istio's
- *   IST0101). The route is served; Envoy accepts it (route configurations are sent with
+ * - a route (or mirror) to a subset no DestinationRule for that host defines: **warning** (analyze's
+ *   IST0101, an Error there: `minipilot validate` prints analyze's level). The route is served; Envoy accepts it (route configurations are sent with
  *   `validate_clusters: false`) and answers 503 until the subset exists.
  * - a gateway reference (`spec.gateways` or a match's `gateways`) to no existing Gateway: **warning**
- *   (IST0101). Nothing binds to it, the VirtualService's other bindings keep working.
- * - two VirtualServices with the same host bound to the same gateway (or the mesh): **warning** on
- *   the newer one (IST0109). Well defined: sidecars use the oldest, gateways merge routes in order.
+ *   (IST0101 for `spec.gateways`). Nothing binds to it, the VirtualService's other bindings keep
+ *   working. A Gateway that has none of the VirtualService's hosts: **warning** (IST0132).
+ * - two VirtualServices with the same host bound to the mesh: **warning** on each (analyze's IST0109,
+ *   in its words; sidecars use the oldest). Bound to the same gateway: **warning** on the newer one
+ *   (gateways merge their routes in order; analyze has no message for it).
  * - one VirtualService whose hosts resolve to the same name (`reviews` and
  *   `reviews.default.svc.cluster.local`): **error**, the VirtualService is withheld. Envoy rejects a
  *   virtual host listing a domain twice, which would take down the whole route configuration.
  * - two Gateways with a TLS (HTTPS/TLS) server on the same port and host for the same workloads:
- *   **error** on the newer Gateway, which is withheld. Envoy rejects duplicate filter chain matches
- *   for the whole listener; the older Gateway keeps serving.
+ *   **error** on the newer Gateway, which is withheld (analyze's IST0145 words). Envoy rejects duplicate
+ *   filter chain matches for the whole listener; the older Gateway keeps serving.
+ * - a ServiceEntry port serving TCP (or no protocol) with no addresses: **warning** (analyze's IST0134,
+ *   unless {@link AnalyzeOptions.dnsAutoAllocate}; minipilot allocates no addresses itself).
  * Pure; never throws.
  */
 export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions = {}): ConfigProblem[] {
@@ -51,17 +62,20 @@ export function analyzeConfig(snapshot: ConfigSnapshot, options: AnalyzeOptions 
       }
       if (first === undefined) resolved.set(fqdn, h);
       for (const gw of vsGateways(vs)) {
+        if (gw === 'mesh') continue; // istioctl analyze's IST0109, below
         const key = `${gw} ${fqdn}`;
         const older = claimed.get(key);
         if (older && older !== vs) {
-          c.warn(at('spec.hosts', i), `host ${JSON.stringify(fqdn)} bound to ${gw} is also defined by the older VirtualService ${older.metadata.namespace}/${older.metadata.name}; sidecars use only the oldest, gateways merge their routes in order`);
+          c.warn(at('spec.hosts', i), `host ${JSON.stringify(fqdn)} bound to ${gw} is also defined by the older VirtualService ${older.metadata.namespace}/${older.metadata.name}; gateways merge their routes in order`);
         } else if (!older) {
           claimed.set(key, vs);
         }
       }
     });
   }
+  checkMeshHostConflicts(vss, suffix, problems);
   checkGatewayConflicts(snapshot, problems);
+  if (!options.dnsAutoAllocate) checkServiceEntryAddresses(snapshot, problems);
   return problems;
 }
 
@@ -96,16 +110,50 @@ function vsGateways(vs: VirtualServiceConfig): string[] {
   return [...new Set(refs.map((g) => resolveGateway(g, vs.metadata.namespace)))];
 }
 
+/**
+ * analyze's gateway checks (analyzers/virtualservice/gateways.go) for `spec.gateways`: IST0101 for a
+ * Gateway that does not exist (named as written), IST0132 when none of the VirtualService's hosts is
+ * among the Gateway's (also when it does not exist). A match's `gateways` get the IST0101 words
+ * without the code: analyze does not check them.
+ */
 function checkGatewayRefs(c: Collector, snapshot: ConfigSnapshot, vs: VirtualServiceConfig): void {
   const ns = vs.metadata.namespace;
-  const check = (field: string, ref: string): void => {
-    const gw = resolveGateway(ref, ns);
-    if (gw === 'mesh') return;
-    const [gwNs = '', name = ''] = gw.split('/');
-    if (!snapshot.get('Gateway', gwNs, name)) c.warn(field, `Referenced gateway not found: ${JSON.stringify(gw)}`);
+  const find = (ref: string): GatewayConfig | undefined => {
+    const [gwNs = '', name = ''] = resolveGateway(ref, ns).split('/');
+    return snapshot.get('Gateway', gwNs, name);
   };
-  (vs.spec.gateways ?? []).forEach((g, i) => check(at('spec.gateways', i), g));
-  (vs.spec.http ?? []).forEach((h, i) => (h.match ?? []).forEach((m, j) => (m.gateways ?? []).forEach((g, k) => check(at(at(at(at(at('spec.http', i), 'match'), j), 'gateways'), k), g))));
+  const hosts = vs.spec.hosts ?? [];
+  (vs.spec.gateways ?? []).forEach((ref, i) => {
+    if (ref === 'mesh') return;
+    const field = at('spec.gateways', i);
+    const gw = find(ref);
+    if (!gw) c.warn(field, `Referenced gateway not found: ${JSON.stringify(ref)}`, 'IST0101');
+    const gwHosts = gw ? gatewayHostsFor(gw, ns) : [];
+    if (!gwHosts.some((gh) => hosts.some((h) => hostsOverlap(gh, h)))) {
+      const gwName = gw ? `${gw.metadata.namespace}/${gw.metadata.name}` : resolveGateway(ref, ns);
+      c.warn(field, `one or more host [${hosts.join(' ')}] defined in VirtualService ${ns}/${vs.metadata.name} not found in Gateway ${gwName}.`, 'IST0132');
+    }
+  });
+  (vs.spec.http ?? []).forEach((h, i) => (h.match ?? []).forEach((m, j) => (m.gateways ?? []).forEach((ref, k) => {
+    if (ref !== 'mesh' && !find(ref)) c.warn(at(at(at(at(at('spec.http', i), 'match'), j), 'gateways'), k), `Referenced gateway not found: ${JSON.stringify(ref)}`);
+  })));
+}
+
+/** The Gateway's server hosts a VirtualService in `vsNs` may bind to, namespaces stripped (analyze's sanitizeServerHostNamespace and host.NamesForNamespace). */
+function gatewayHostsFor(gw: GatewayConfig, vsNs: string): string[] {
+  const out: string[] = [];
+  for (const server of gw.spec.servers ?? []) {
+    for (const h of server.hosts ?? []) {
+      const slash = h.indexOf('/');
+      if (slash < 0) {
+        out.push(h);
+        continue;
+      }
+      const hostNs = h.slice(0, slash) === '.' ? gw.metadata.namespace : h.slice(0, slash);
+      if (hostNs === vsNs || hostNs === '*') out.push(h.slice(slash + 1));
+    }
+  }
+  return out;
 }
 
 /** Every DestinationRule host (resolved) with the subset names it defines. */
@@ -117,21 +165,32 @@ function subsetIndex(snapshot: ConfigSnapshot, suffix: string): { host: string; 
 }
 
 function checkSubsets(c: Collector, vs: VirtualServiceConfig, index: readonly { host: string; subsets: Set<string> }[], suffix: string): void {
-  const check = (field: string, d: Destination | undefined): void => {
+  const check = (field: string, d: Destination | undefined, what = 'host'): void => {
     if (!d?.subset) return;
     const host = resolveHost(d.host, vs.metadata.namespace, suffix);
     if (index.some((e) => hostsOverlap(e.host, host) && e.subsets.has(d.subset!))) return;
-    c.warn(at(field, 'subset'), `Referenced host+subset in destinationrule not found: ${JSON.stringify(`${host}+${d.subset}`)}`);
+    c.warn(at(field, 'subset'), `Referenced ${what}+subset in destinationrule not found: ${JSON.stringify(`${d.host}+${d.subset}`)}`, 'IST0101');
   };
   const spec = vs.spec;
   (spec.http ?? []).forEach((h, i) => {
     const f = at('spec.http', i);
     (h.route ?? []).forEach((r, j) => check(at(at(at(f, 'route'), j), 'destination'), r.destination));
-    check(at(f, 'mirror'), h.mirror);
-    (h.mirrors ?? []).forEach((m, j) => check(at(at(at(f, 'mirrors'), j), 'destination'), m.destination));
+    check(at(f, 'mirror'), h.mirror, 'mirror');
+    (h.mirrors ?? []).forEach((m, j) => check(at(at(at(f, 'mirrors'), j), 'destination'), m.destination, 'mirror'));
   });
   for (const kind of ['tcp', 'tls'] as const) {
     (spec[kind] ?? []).forEach((t, i) => (t.route ?? []).forEach((r, j) => check(at(at(at(at(`spec.${kind}`, i), 'route'), j), 'destination'), r.destination)));
+  }
+}
+
+/** analyze's IST0134 (analyzers/serviceentry/protocoladdresses.go): a TCP or unset-protocol port of a ServiceEntry without addresses. */
+function checkServiceEntryAddresses(snapshot: ConfigSnapshot, problems: ConfigProblem[]): void {
+  for (const se of snapshot.ofKind('ServiceEntry')) {
+    if ((se.spec.addresses ?? []).length > 0) continue;
+    const c = collectorFor(se, problems);
+    (se.spec.ports ?? []).forEach((p, i) => {
+      if (!p.protocol || p.protocol.toUpperCase() === 'TCP') c.warn(at('spec.ports', i), 'ServiceEntry addresses are required for this protocol.', 'IST0134');
+    });
   }
 }
 
@@ -151,7 +210,8 @@ function checkGatewayConflicts(snapshot: ConfigSnapshot, problems: ConfigProblem
         const key = `${selectorKey(gw)} ${s.bind ?? ''}:${s.port?.number ?? 0} ${dns}`;
         const owner = owners.get(key);
         if (owner && owner !== gw) {
-          c.error(at('spec.servers', i), `server on port ${s.port?.number ?? 0} with host ${JSON.stringify(dns)} conflicts with the older Gateway ${owner.metadata.namespace}/${owner.metadata.name} for the same workloads; Envoy rejects duplicate filter chain matches`);
+          const selector = Object.entries(gw.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+          c.error(at('spec.servers', i), `Conflict with gateways ${owner.metadata.namespace}/${owner.metadata.name} (workload selector ${selector}, port ${s.port?.number ?? 0}, hosts [${dns}]).`, 'IST0145');
         } else if (!owner) {
           owners.set(key, gw);
         }

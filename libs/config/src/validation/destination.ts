@@ -1,6 +1,7 @@
 // Route destinations (HTTP, TCP and TLS), subsets and gateway references of a VirtualService.
-import type { Destination } from '../istio/common.js';
+import type { Destination, Headers } from '../istio/common.js';
 import { at, type Collector } from './collector.js';
+import { checkHeaderOperations } from './headers.js';
 import { fqdnError, isDns1123Label, wildcardDomainError } from './hostname.js';
 import { portError } from './primitives.js';
 
@@ -25,23 +26,31 @@ export function checkDestination(c: Collector, field: string, d: Destination | u
   }
 }
 
-/** Reports Istio's weight rules for a list of weighted destinations: no negative weight, not all zero. */
-export function checkWeights(c: Collector, field: string, routes: readonly { weight?: number | undefined }[]): void {
+/**
+ * Reports Istio's rules for a list of weighted destinations (validateHTTPRouteDestinations,
+ * validateRouteDestinations), each in Istio's order: header operations (HTTP only), the destination,
+ * the weight (not negative); then the total (not all zero when there are several).
+ */
+export function checkRouteDestinations(c: Collector, field: string, routes: readonly { destination?: Destination | undefined; weight?: number | undefined; headers?: Headers | undefined }[]): void {
   let total = 0;
   routes.forEach((r, i) => {
+    const f = at(field, i);
+    checkHeaderOperations(c, at(f, 'headers'), r.headers);
+    checkDestination(c, at(f, 'destination'), r.destination);
     const w = r.weight ?? 0;
-    if (w < 0) c.error(at(at(field, i), 'weight'), `weight ${w} < 0`);
+    if (w < 0) c.error(at(f, 'weight'), `weight ${w} < 0`);
     total += w;
   });
   if (routes.length > 1 && total === 0) c.error(field, 'total destination weight = 0');
 }
 
 /**
- * Reports Istio's rules for gateway references: `ns/name` with DNS-label parts, or a name (a dotted
- * `name.ns` is the legacy form and only warned about).
+ * Reports Istio's rules for gateway references (validateGatewayNames): `ns/name` with DNS-label parts,
+ * or a name (a dotted `name.ns` is the legacy form and only warned about). As Istio, the check stops
+ * at the first reference without a `/`: the references after it are not checked.
  */
 export function checkGatewayNames(c: Collector, field: string, names: readonly string[] | undefined): void {
-  (names ?? []).forEach((g, i) => {
+  for (const [i, g] of (names ?? []).entries()) {
     const f = at(field, i);
     const slash = g.indexOf('/');
     if (slash < 0) {
@@ -58,5 +67,5 @@ export function checkGatewayNames(c: Collector, field: string, names: readonly s
     if (ns === '' || name === '') c.error(f, 'config namespace and gateway name cannot be empty');
     if (!isDns1123Label(ns)) c.error(f, `invalid value for namespace: ${JSON.stringify(ns)}`);
     if (!isDns1123Label(name)) c.error(f, `invalid value for gateway name: ${JSON.stringify(name)}`);
-  });
+  }
 }

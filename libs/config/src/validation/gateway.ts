@@ -1,12 +1,24 @@
-// Gateway rules (Istio's ValidateGateway, validateServer, validateServerPort/Bind).
+// Gateway rules (validation.go: ValidateGateway, validateServer, validateServerPort, validateServerBind;
+// agent/validation.go: ValidateNamespaceSlashWildcardHostname).
 import type { GatewayConfig } from '../kinds.js';
 import type { Server } from '../istio/gateway.js';
+import type { Port } from '../istio/common.js';
 import { at, type Collector } from './collector.js';
-import { isDns1123Label, isIPAddress, partialWildcardError, wildcardDomainError } from './hostname.js';
-import { isHttpProtocol, isTlsProtocol, parseProtocolName, portError } from './primitives.js';
+import { gatewayHostErrors, isDns1123Label, isIPAddress } from './hostname.js';
+import { isHttpProtocol, isTlsProtocol, parseProtocolName, portError, unixAddressError } from './primitives.js';
 import { checkServerTls } from './server-tls.js';
 
 const UNIX_PREFIX = 'unix://';
+
+/** A Port as Go's `%v` prints the proto message (text format, zero fields left out): `number:80 protocol:"HTTP"`. */
+function portText(p: Port): string {
+  const parts: string[] = [];
+  if (p.number) parts.push(`number:${p.number}`);
+  if (p.protocol) parts.push(`protocol:${JSON.stringify(p.protocol)}`);
+  if (p.name) parts.push(`name:${JSON.stringify(p.name)}`);
+  if (p.targetPort) parts.push(`target_port:${p.targetPort}`);
+  return parts.join(' ');
+}
 
 /** Reports every Istio rule for a Gateway. */
 export function checkGateway(c: Collector, gw: GatewayConfig): void {
@@ -26,70 +38,55 @@ export function checkGateway(c: Collector, gw: GatewayConfig): void {
   });
 }
 
-function checkServerHost(c: Collector, field: string, host: string): void {
-  const slash = host.indexOf('/');
-  let dnsName = host;
-  if (slash >= 0) {
-    const ns = host.slice(0, slash);
-    dnsName = host.slice(slash + 1);
-    if (ns === '' || dnsName === '') c.error(field, 'config namespace and dnsName in host entry cannot be empty');
-    if (ns !== '*' && ns !== '.' && ns !== '' && !isDns1123Label(ns)) c.error(field, `invalid namespace value ${JSON.stringify(ns)} in gateway`);
-    if (dnsName === '') return;
-  }
-  if (isIPAddress(dnsName)) return;
-  const err = wildcardDomainError(dnsName, slash >= 0) ?? partialWildcardError(dnsName);
-  if (err) c.error(field, err);
-}
-
 function checkServer(c: Collector, field: string, s: Server): void {
   const hosts = s.hosts ?? [];
   if (hosts.length === 0) c.error(at(field, 'hosts'), 'server config must contain at least one host');
-  hosts.forEach((h, i) => checkServerHost(c, at(at(field, 'hosts'), i), h));
+  hosts.forEach((h, i) => {
+    for (const err of gatewayHostErrors(h)) c.error(at(at(field, 'hosts'), i), err);
+  });
   const bind = s.bind ?? '';
-  const portOk = checkServerPort(c, at(field, 'port'), s, bind);
+  const portOk = checkServerPort(c, at(field, 'port'), s.port, bind);
   if (bind.startsWith(UNIX_PREFIX)) {
-    if ((s.port?.number ?? 0) !== 0) c.error(at(field, 'bind'), 'port number must be 0 for unix domain socket');
+    const err = unixAddressError(bind.slice(UNIX_PREFIX.length));
+    if (err) c.error(at(field, 'bind'), err);
+    if (s.port && (s.port.number ?? 0) !== 0) c.error(at(field, 'bind'), `port number must be 0 for unix domain socket: ${portText(s.port)}`);
   } else if (bind !== '' && !isIPAddress(bind)) {
     c.error(at(field, 'bind'), `${bind} is not a valid IP`);
   }
   checkServerTls(c, at(field, 'tls'), s.tls);
   if (!portOk || !s.port) return;
   const p = parseProtocolName(s.port.protocol);
-  if (isTlsProtocol(p) && !s.tls) c.error(field, 'server must have TLS settings for HTTPS/TLS protocols');
-  else if (!isTlsProtocol(p) && s.tls) {
-    const onlyRedirect = Object.entries(s.tls).every(([k, v]) => k === 'httpsRedirect' || v === undefined);
-    if (isHttpProtocol(p)) {
-      if (!onlyRedirect) c.error(at(field, 'tls'), 'server cannot have TLS settings for plain text HTTP ports');
-    } else if (!onlyRedirect) {
-      c.error(at(field, 'tls'), 'server cannot have TLS settings for non HTTPS/TLS ports');
-    }
+  if (isTlsProtocol(p) && !s.tls) {
+    c.error(field, 'server must have TLS settings for HTTPS/TLS protocols');
+  } else if (!isTlsProtocol(p) && s.tls) {
+    // A plain HTTP server may carry tls only for httpsRedirect (with a PASSTHROUGH mode, the default).
+    const t = s.tls;
+    const passthrough = (t.mode ?? 'PASSTHROUGH') === 'PASSTHROUGH' || t.mode === 'AUTO_PASSTHROUGH';
+    if (!isHttpProtocol(p)) c.error(at(field, 'tls'), 'server cannot have TLS settings for non HTTPS/TLS ports');
+    else if (!passthrough || t.caCertificates || t.privateKey || t.serverCertificate) c.error(at(field, 'tls'), 'server cannot have TLS settings for plain text HTTP ports');
   }
 }
 
-/** Reports the server port rules; returns false when the port itself is unusable (as Istio, later TLS checks are then skipped). */
-function checkServerPort(c: Collector, field: string, s: Server, bind: string): boolean {
-  const port = s.port;
+/** Reports the server port rules; returns false when one is an error (Istio then skips the TLS-versus-protocol checks). */
+function checkServerPort(c: Collector, field: string, port: Port | undefined, bind: string): boolean {
   if (!port) {
     c.error(field, 'port is required');
     return false;
   }
   let ok = true;
-  if (parseProtocolName(port.protocol) === undefined) {
-    c.error(at(field, 'protocol'), `invalid protocol ${JSON.stringify(port.protocol ?? '')}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`);
+  const fail = (f: string, message: string): void => {
+    c.error(f, message);
     ok = false;
+  };
+  if (parseProtocolName(port.protocol) === undefined) {
+    fail(at(field, 'protocol'), `invalid protocol ${JSON.stringify(port.protocol ?? '')}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP`);
   }
   const number = port.number ?? 0;
   if (number > 0 || !bind.startsWith(UNIX_PREFIX)) {
     const err = portError(number);
-    if (err) {
-      c.error(at(field, 'number'), err);
-      return false;
-    }
+    if (err) fail(at(field, 'number'), err);
   }
-  if (!port.name) {
-    c.error(at(field, 'name'), `port name must be set: ${JSON.stringify(port)}`);
-    ok = false;
-  }
-  if (port.targetPort !== undefined && port.targetPort !== 0) c.warn(at(field, 'targetPort'), 'targetPort has no impact on Gateways');
+  if ((port.targetPort ?? 0) > 0) fail(at(field, 'targetPort'), 'targetPort has no impact on Gateways');
+  if (!port.name) fail(at(field, 'name'), `port name must be set: ${portText(port)}`);
   return ok;
 }

@@ -1,16 +1,16 @@
-// Hostname, label and address rules as Istio's validation applies them (agent/validation.go, labels).
+// Hostname, label and address rules as Istio's validation applies them (agent/validation.go, pkg/config/labels).
 
 const DNS1123_LABEL = /^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-const WILDCARD_LABEL = /^(?:\*|\*?[-a-zA-Z0-9]*[a-zA-Z0-9])$/;
+const WILDCARD_LABEL = /^(?:\*|(?:\*|\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
 
 /** Returns true for a DNS-1123 label (at most 63 characters; Istio also accepts upper case). */
 export function isDns1123Label(s: string): boolean {
   return s.length <= 63 && DNS1123_LABEL.test(s);
 }
 
-/** Returns true for a label that may carry a leading wildcard: `*`, `*foo`, `*-foo`, or a DNS-1123 label. */
+/** Returns true for a label that may carry a leading wildcard: `*`, `*foo`, `*-foo`, or a DNS-1123 label (labels.IsWildcardDNS1123Label). */
 export function isWildcardLabel(s: string): boolean {
-  return s.length <= 63 && (DNS1123_LABEL.test(s) || WILDCARD_LABEL.test(s));
+  return s.length <= 63 && WILDCARD_LABEL.test(s);
 }
 
 function preconditions(domain: string): string | undefined {
@@ -37,26 +37,43 @@ export function fqdnError(domain: string): string | undefined {
   return preconditions(domain) ?? dnsLabelsError(domain);
 }
 
-/**
- * Returns Istio's error for a host that may start with a wildcard label (ValidateWildcardDomain), or
- * undefined. With `gatewaySni`, SNI-style names `outbound_.PORT_._.HOST` are accepted as well.
- */
-export function wildcardDomainError(domain: string, gatewaySni = false): string | undefined {
+/** Returns Istio's error for a host that may start with a wildcard label (ValidateWildcardDomain), or undefined. */
+export function wildcardDomainError(domain: string): string | undefined {
   const pre = preconditions(domain);
   if (pre) return pre;
-  if (gatewaySni) {
-    const sni = /^outbound_\.\d+_\._\.(.+)$/.exec(domain);
-    if (sni) return wildcardDomainError(sni[1]!);
-  }
   const dot = domain.indexOf('.');
   const first = dot < 0 ? domain : domain.slice(0, dot);
   if (!isWildcardLabel(first)) return `domain name ${JSON.stringify(domain)} invalid (label ${JSON.stringify(first)} invalid)`;
   return dot < 0 ? undefined : dnsLabelsError(domain.slice(dot + 1));
 }
 
-/** Returns the error for a partial wildcard such as `*bar.com` (only `*` or `*.suffix` are whole wildcards), or undefined. */
+const OUTBOUND_SNI_FORMAT = 'outbound_.<PORT>_._.<HOSTNAME>';
+
+/**
+ * Returns Istio's error for a host of a VirtualService bound to gateways only
+ * (ValidateWildcardDomainForVirtualServiceBoundToGateway), or undefined. With `sni` (the
+ * VirtualService has TLS matches with SNI hosts), the names Envoy's AUTO_PASSTHROUGH SNI uses,
+ * `outbound_.PORT_._.HOST`, are accepted as well.
+ */
+export function gatewayBoundHostError(sni: boolean, domain: string): string | undefined {
+  const pre = preconditions(domain);
+  if (pre) return pre;
+  if (!sni || !domain.startsWith('outbound_')) return wildcardDomainError(domain);
+  const parts = domain.split('_');
+  if (parts.length < 4) return `domain name ${domain} invalid, should follow '${OUTBOUND_SNI_FORMAT}' format`;
+  const trim = (s: string): string => s.replace(/^\.+|\.+$/g, '');
+  const [direction = '', rawPort = '', , rawHost = ''] = parts;
+  const port = trim(rawPort);
+  const hostname = trim(rawHost);
+  if (direction !== 'outbound') return `domain name ${JSON.stringify(domain)} invalid (label ${JSON.stringify(direction)} invalid)`;
+  if (!/[0-9]/.test(port)) return `domain name ${JSON.stringify(domain)} invalid (label ${JSON.stringify(port)} invalid). should follow ${OUTBOUND_SNI_FORMAT} format`;
+  if (!/[a-zA-Z]/.test(hostname)) return `domain name ${JSON.stringify(domain)} invalid (label ${JSON.stringify(hostname)} invalid). should follow ${OUTBOUND_SNI_FORMAT} format`;
+  return undefined;
+}
+
+/** Returns Istio's error for a partial wildcard such as `*bar.com` or `a*.com` (ValidatePartialWildCard), or undefined. */
 export function partialWildcardError(host: string): string | undefined {
-  return host.length > 1 && host.startsWith('*') && host[1] !== '.' ? `partial wildcard ${JSON.stringify(host)} not allowed` : undefined;
+  return host.includes('*') && host.length !== 1 && !host.startsWith('*.') ? `partial wildcard ${JSON.stringify(host)} not allowed` : undefined;
 }
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -86,10 +103,36 @@ function isIPv6(s: string): boolean {
   return halves.length === 2 ? count < 8 : count === 8;
 }
 
+/**
+ * Returns Istio's errors for a Gateway server host (ValidateNamespaceSlashWildcardHostname with
+ * isGateway): `[ns/]dnsName`, where dnsName is `*` or has a dot (no short names), is a wildcard
+ * domain or an IP address, and has no partial wildcard; ns is `*`, `.` or a DNS label.
+ */
+export function gatewayHostErrors(hostname: string): string[] {
+  const slash = hostname.indexOf('/');
+  if (slash < 0) return gatewayHostPartErrors(hostname);
+  const ns = hostname.slice(0, slash);
+  const dnsName = hostname.slice(slash + 1);
+  const errs: string[] = [];
+  if (ns === '' || dnsName === '') errs.push('config namespace and dnsName in host entry cannot be empty');
+  if (ns !== '*' && ns !== '.' && !isDns1123Label(ns)) errs.push(`invalid namespace value ${JSON.stringify(ns)} in gateway`);
+  return [...errs, ...gatewayHostPartErrors(dnsName)];
+}
+
+function gatewayHostPartErrors(hostname: string): string[] {
+  const errs: string[] = [];
+  if (hostname !== '*' && !hostname.includes('.')) errs.push('short names (non FQDN) are not allowed');
+  const err = wildcardDomainError(hostname);
+  if (err && !isIPAddress(hostname)) errs.push(err);
+  const partial = partialWildcardError(hostname);
+  if (partial) errs.push(partial);
+  return errs;
+}
+
 /** Returns Istio's error for an address or CIDR block (ValidateIPSubnet), or undefined. */
 export function ipSubnetError(subnet: string): string | undefined {
   const slash = subnet.indexOf('/');
-  if (slash < 0) return isIPAddress(subnet) ? undefined : `${subnet} is not a valid IP`;
+  if (slash < 0 || subnet.indexOf('/', slash + 1) >= 0) return isIPAddress(subnet) ? undefined : `${subnet} is not a valid IP`;
   const ip = subnet.slice(0, slash);
   const bits = subnet.slice(slash + 1);
   const max = IPV4.test(ip) ? 32 : isIPv6(ip) ? 128 : -1;

@@ -49,34 +49,52 @@ export function goFixed(v: number): string {
   return v.toFixed(6);
 }
 
-const LABEL_VALUE = /^(?:(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const QUALIFIED_NAME = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
+// pkg/config/labels: a label key is an optional DNS-name prefix and `/`, then a qualified name; a value is empty or a qualified name.
+const DNS_LABEL = '[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?';
+const QUALIFIED = '(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const TAG_KEY = new RegExp(`^(${DNS_LABEL}(?:\\.${DNS_LABEL})*/)?(${QUALIFIED})$`);
+const LABEL_VALUE = new RegExp(`^(?:${QUALIFIED})?$`);
 
-function validLabelKey(k: string): boolean {
-  const slash = k.indexOf('/');
-  const [prefix, name] = slash < 0 ? [undefined, k] : [k.slice(0, slash), k.slice(slash + 1)];
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) return false;
-  return name.length > 0 && name.length <= 63 && QUALIFIED_NAME.test(name);
+/** Returns Istio's error for a label key (validateTagKey), or undefined. */
+function tagKeyError(k: string): string | undefined {
+  const m = TAG_KEY.exec(k);
+  if (!m) return `invalid tag key: ${JSON.stringify(k)}`;
+  if ((m[1]?.length ?? 0) - 1 > 253) return `invalid tag key: ${JSON.stringify(k)} (DNS prefix is too long)`;
+  if (m[2]!.length > 63) return `invalid tag key: ${JSON.stringify(k)} (name is too long)`;
+  return undefined;
 }
 
-/** Reports Istio's label rules (`invalid tag key`, `invalid tag value`) for every entry of `labels`. */
+/** Reports Istio's label rules (labels.Instance.Validate: `invalid tag key`, `invalid tag value`) for every entry of `labels`. */
 export function checkLabels(c: Collector, field: string, labels: Readonly<Record<string, string>> | undefined): void {
   for (const [k, v] of Object.entries(labels ?? {})) {
-    if (!validLabelKey(k)) c.error(atKey(field, k), `invalid tag key: ${JSON.stringify(k)}`);
-    if (v.length > 63 || !LABEL_VALUE.test(v)) c.error(atKey(field, k), `invalid tag value: ${JSON.stringify(v)}`);
+    const keyErr = tagKeyError(k);
+    if (keyErr) c.error(atKey(field, k), keyErr);
+    if (!LABEL_VALUE.test(v)) c.error(atKey(field, k), `invalid tag value: ${JSON.stringify(v)}`);
   }
 }
 
-/** Reports Istio's workload selector rules: no empty keys, no wildcards, and a warning when there are no labels. */
-export function checkSelector(c: Collector, field: string, labels: Readonly<Record<string, string>> | undefined, warnEmpty = true): void {
-  const entries = Object.entries(labels ?? {});
-  for (const [k, v] of entries) {
+/** Returns Istio's error for a unix domain socket path (ValidateUnixAddress, without the `unix://` prefix), or undefined. */
+export function unixAddressError(addr: string): string | undefined {
+  if (addr === '') return 'unix address must not be empty';
+  if (addr.startsWith('@')) return undefined;
+  return !addr.startsWith('/') || addr.endsWith('/') ? `${addr} is not an absolute path to a file` : undefined;
+}
+
+/** Returns Istio's selector errors as `[key, message]`: no empty keys, no wildcards in keys or values. */
+export function selectorErrors(labels: Readonly<Record<string, string>>): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(labels)) {
     const pair = JSON.stringify(`${k}=${v}`);
-    if (k === '') c.error(atKey(field, k), `empty key is not supported in selector: ${pair}`);
-    if (k.includes('*') || v.includes('*')) c.error(atKey(field, k), `wildcard is not supported in selector: ${pair}`);
+    if (k === '') out.push([k, `empty key is not supported in selector: ${pair}`]);
+    if (k.includes('*') || v.includes('*')) out.push([k, `wildcard is not supported in selector: ${pair}`]);
   }
-  if (warnEmpty && entries.length === 0) c.warn(field, 'workload selector specified without labels');
+  return out;
+}
+
+/** Reports Istio's workload selector rules (validateWorkloadSelector): the errors of {@link selectorErrors}, and a warning when there are no labels. */
+export function checkSelector(c: Collector, field: string, labels: Readonly<Record<string, string>> | undefined): void {
+  for (const [k, message] of selectorErrors(labels ?? {})) c.error(atKey(field, k), message);
+  if (Object.keys(labels ?? {}).length === 0) c.warn(field, 'workload selector specified without labels');
 }
 
 /** How exportTo is checked: service entries may use `~`; workload-selector DestinationRules stay in their namespace. */

@@ -33,12 +33,34 @@ function compile(pattern: string): string | undefined {
     // memory on a huge program, which Envoy's program-size limit would reject as well.
     if (error instanceof SyntaxError) {
       // re2-wasm prefixes `Invalid regular expression: /SOURCE/u: ` (slashes in SOURCE escaped).
-      return `error parsing regexp: ${error.message.replace(/^Invalid regular expression: \/(?:\\.|[^\\/])*\/u: /s, '')}`;
+      return goRegexpError(error.message.replace(/^Invalid regular expression: \/(?:\\.|[^\\/])*\/u: /s, ''));
     }
     return 'error parsing regexp: expression too large';
   } finally {
     (re as unknown as { wrapper?: { delete?: () => void } } | undefined)?.wrapper?.delete?.();
   }
+}
+
+// RE2's error codes (re2.cc CodeText) and the words Go's regexp/syntax uses for the same errors: Istio
+// compiles regexes with Go, so its messages read `error parsing regexp: CODE: \`ARG\``.
+const GO_CODES: Readonly<Record<string, string>> = {
+  'missing ]': 'missing closing ]',
+  'missing )': 'missing closing )',
+  'trailing \\': 'trailing backslash at end of expression',
+  'no argument for repetition operator': 'missing argument to repetition operator',
+  'invalid repetition size': 'invalid repeat count',
+  'bad repetition operator': 'invalid nested repetition operator',
+  'invalid perl operator': 'invalid or unsupported Perl syntax',
+  'invalid named capture group': 'invalid named capture',
+};
+
+/** Rewrites RE2's `CODE: ARG` as Go's regexp package words it: `error parsing regexp: CODE: \`ARG\``. */
+function goRegexpError(re2Message: string): string {
+  for (const code of [...Object.keys(GO_CODES), 'invalid escape sequence', 'invalid character class range', 'invalid character class', 'unexpected )', 'invalid UTF-8']) {
+    if (re2Message === code) return `error parsing regexp: ${GO_CODES[code] ?? code}`;
+    if (re2Message.startsWith(`${code}: `)) return `error parsing regexp: ${GO_CODES[code] ?? code}: \`${re2Message.slice(code.length + 2)}\``;
+  }
+  return `error parsing regexp: ${re2Message}`;
 }
 
 /** Reports Istio's regex rules for `pattern` (length limit, RE2 syntax), naming the match as `where`. */

@@ -27,6 +27,11 @@ function loadCases(): ValidationCase[] {
   });
 }
 
+/** The 1-based line where a case's object starts: the first line after its `#` header. */
+function objectLine(file: string): number {
+  return fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => !l.startsWith('#')) + 1;
+}
+
 /** Fails when the built CLI is missing or older than the validate sources (the tests run the real bin). */
 function assertBuilt(): void {
   const dist = path.join(REPO_ROOT, 'apps/cli/dist/commands/validate/validate-command.js');
@@ -87,7 +92,7 @@ describe('minipilot validate exit codes and output', () => {
     const r = runCli(['validate', '-f', c.path]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(
-      `Error [Gateway default/partial-wildcard-host] ${c.path}:1: spec.servers[0].hosts[0]: partial wildcard "*bar.com" not allowed\n`
+      `Error [Gateway default/partial-wildcard-host] ${c.path}:${objectLine(c.path)}: spec.servers[0].hosts[0]: partial wildcard "*bar.com" not allowed\n`
       + 'Summary: 1 resource checked, 1 invalid, 0 valid (1 error, 0 warnings)\n',
     );
   });
@@ -96,7 +101,7 @@ describe('minipilot validate exit codes and output', () => {
     const c = pick((x) => x.file.startsWith('035-'));
     const r = runCli(['validate', '-f', c.path]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`Warning [Gateway default/valid-invalid-cipher-suite] ${c.path}:1: spec.servers[0].tls.cipherSuites: ignoring invalid cipher suites: [not-a-cipher-suite]`);
+    expect(r.stdout).toContain(`Warning [Gateway default/valid-invalid-cipher-suite] ${c.path}:${objectLine(c.path)}: spec.servers[0].tls.cipherSuites: ignoring invalid cipher suites: [not-a-cipher-suite]`);
     expect(r.stdout).toContain('Summary: 1 resource checked, all valid (0 errors, 1 warning)');
   });
 
@@ -148,12 +153,60 @@ spec:
       const lines = r.stdout.trimEnd().split('\n');
       expect(lines.filter((l) => l.startsWith('Error [VirtualService default/reviews]'))).toEqual([
         expect.stringContaining('header name cannot be empty'),
-        expect.stringContaining('"uri": error parsing regexp: invalid perl operator: (?!'),
+        expect.stringContaining('"uri": error parsing regexp: invalid or unsupported Perl syntax: `(?!`'),
         expect.stringContaining('spec.http[0].timeout: duration must be greater than 1ms'),
       ]);
-      expect(lines).toContain(`Warning [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.gateways[0]: Referenced gateway not found: "default/missing-gw"`);
-      expect(lines).toContain(`Warning [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "ratings.default.svc.cluster.local+v1"`);
-      expect(lines[lines.length - 1]).toBe('Summary: 2 resources checked, 1 invalid, 1 valid (3 errors, 2 warnings)');
+      // Cross-resource findings carry analyze's code and level: IST0101 is an Error in istioctl analyze.
+      expect(lines).toContain(`Error [IST0101] [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.gateways[0]: Referenced gateway not found: "missing-gw"`);
+      expect(lines).toContain(`Warning [IST0132] [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.gateways[0]: one or more host [ratings] defined in VirtualService default/ratings not found in Gateway default/missing-gw.`);
+      expect(lines).toContain(`Error [IST0101] [VirtualService default/ratings] ${path.join(dir, 'b.yml')}:1: spec.http[0].route[0].destination.subset: Referenced host+subset in destinationrule not found: "ratings+v1"`);
+      expect(lines[lines.length - 1]).toBe('Summary: 2 resources checked, 2 invalid, 0 valid (5 errors, 1 warning)');
+    });
+    it('prints the line of each object, warns about kinds it does not check, and names a missing metadata.name', () => {
+      const file = write('mixed.yaml', `# a comment
+---
+apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: default, namespace: shop}
+spec: {egress: [{hosts: ['./*']}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec: {}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {namespace: shop}
+spec: {host: reviews}
+---
+
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: vs, namespace: shop}
+spec:
+  hosts: [reviews]
+  http:
+  - route: [{destination: {host: reviews}}]
+  - route: [{destination: {host: ratings}}]
+`);
+      const r = runCli(['validate', '-f', file, '-o', 'json']);
+      expect(r.code).toBe(1);
+      const json = JSON.parse(r.stdout) as ValidationReport;
+      expect(json.problems.map((p) => [p.severity, p.code ?? '', p.line, p.text])).toEqual([
+        ['error', '', 17, `Error [DestinationRule shop/?] ${file}:17: metadata.name: name is required: every object needs metadata.name`],
+        ['warning', 'IST0130', 23, `Warning [IST0130] [VirtualService shop/vs] ${file}:23: spec.http[1]: virtualService rule #1 not used (only the last rule can have no matches)`],
+        ['warning', '', 3, `Warning [Sidecar shop/default] ${file}:3: Sidecar (networking.istio.io/v1) is not checked: minipilot validates VirtualService, DestinationRule, Gateway and ServiceEntry only; use istioctl validate for this kind`],
+        ['warning', '', 8, `Warning [HTTPRoute default/r] ${file}:8: HTTPRoute (gateway.networking.k8s.io/v1) is not checked: minipilot validates VirtualService, DestinationRule, Gateway and ServiceEntry only; use istioctl validate for this kind`],
+      ]);
+      expect(json.summary.notChecked).toEqual({ 'Sidecar': 1, 'HTTPRoute.gateway.networking.k8s.io': 1 });
+      expect(json.summary.skipped).toEqual({ Deployment: 1 });
+      const text = runCli(['validate', '-f', file]);
+      expect(text.stdout.trimEnd().split('\n').pop()).toBe('Summary: 2 resources checked, 1 invalid, 1 valid (1 error, 3 warnings; 2 not checked: Sidecar, HTTPRoute.gateway.networking.k8s.io; 1 other skipped: Deployment)');
     });
   });
 });
