@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { parseDuration, durationToMillis } from '@minipilot/config';
+import { checkListenAddress } from './listen-address.js';
 
 /** The embedded lab config served when no `--config-dir` is given (bookinfo-like, no cluster needed). */
 export const EMBEDDED_LAB_DIR = path.resolve(__dirname, '..', 'lab');
@@ -91,8 +92,8 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
           ...(opts['kubeconfig'] ? { kubeconfig: opts['kubeconfig'] } : {}),
           ...(opts['watchNamespace'] ? { watchNamespace: opts['watchNamespace'] } : {}),
         }),
-        grpcAddr: opts['grpcAddr']!,
-        monitoringAddr: opts['monitoringAddr']!,
+        grpcAddr: checkListenAddress(opts['grpcAddr']!, '--grpc-addr'),
+        monitoringAddr: checkListenAddress(opts['monitoringAddr']!, '--monitoring-addr'),
         ...(opts['mesh'] ? { mesh: path.resolve(opts['mesh']) } : {}),
         logLevel: opts['logLevel']!,
         debounceAfterMs: durationOption(opts['debounceAfter']!, '--debounce-after'),
