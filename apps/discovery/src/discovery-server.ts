@@ -6,7 +6,7 @@ import type { ConfigSource, ConfigSourceUpdate } from '@minipilot/config-sources
 import { buildPushContext, type PushContext, type Proxy, type EnvoyResources } from '@minipilot/translation';
 import { createXdsServer, listenXds, type XdsServer, type XdsEvent } from '@minipilot/xds-server';
 import { createProxySnapshots, type ProxySnapshots } from './proxy-snapshots.js';
-import { createDiscoveryMetrics } from './metrics.js';
+import { createDiscoveryMetrics, pushTriggerFor } from './metrics.js';
 import { startMonitoringServer } from './http/monitoring-server.js';
 import { debugRoutes } from './http/debug-routes.js';
 import type { AppLogger } from './logger.js';
@@ -82,10 +82,19 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     ...(o.faultInjection ? { transform: o.faultInjection } : {}),
   });
   source.onUpdate((update) => {
+    const previous = current;
     current = update;
-    metrics.inboundUpdate('config');
+    metrics.recordConfigChanges(previous?.snapshot, update.snapshot, update.changedKeys);
+    metrics.pushTrigger(pushTriggerFor(update.changedKeys));
     push = build(update);
-    snapshots!.setPush(push).catch((err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
+    const started = performance.now();
+    snapshots!.setPush(push).then(() => {
+      const seconds = (performance.now() - started) / 1000;
+      const proxies = xds.connections().length;
+      // Until libs/push observes each proxy, every proxy gets the time the whole push took (an upper bound).
+      for (let i = 0; i < proxies; i++) metrics.observeConvergence(seconds);
+      log.info({ scope: 'push', proxies, views: snapshots!.viewCount(), changed: update.changedKeys.size, ms: Math.round(seconds * 1000) }, `pushed to ${proxies} prox${proxies === 1 ? 'y' : 'ies'}`);
+    }, (err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
   });
 
   const xdsLog = log.child({ scope: 'ads' });
@@ -95,7 +104,6 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     logger: xdsLog,
     onEvent: (e) => {
       metrics.onXdsEvent(e);
-      if (e.kind === 'connect' || e.kind === 'disconnect') xdsLog.info({ node: e.nodeId, stream: e.streamId, delta: e.delta }, `ADS stream ${e.kind === 'connect' ? 'opened' : 'closed'}`);
       o.onXdsEvent?.(e);
     },
   });
@@ -104,7 +112,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   try {
     const bound = await listenXds(xds, o.grpcAddr);
     grpcServer = bound.grpcServer;
-    const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry });
+    const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry, logger: log });
     const mon = await startMonitoringServer(o.monitoringAddr, routes);
     monitoring = mon.server;
     ready = true;

@@ -32,8 +32,8 @@ interface CachedFile extends LoadedFile {
 
 const NO_KEYS: ReadonlySet<string> = new Set<string>();
 
-/** How many changed keys the `config loaded` line names before `and N more`. */
-const MAX_LOGGED_KEYS = 20;
+/** How many changed keys the `config loaded` line of a reload names before `and N more`. */
+const MAX_LOGGED_KEYS = 10;
 
 /** The files that have at least one error (a syntax error or an invalid object). */
 function filesWithErrors(problems: readonly ConfigProblem[]): Set<string> {
@@ -134,10 +134,11 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
     latest = createUpdate(served, resolved.problems, changed || !latest ? diff.changedKeys : NO_KEYS);
     if (!changed && ready) return; // problem-only change: logged above, nothing to push
     const errors = resolved.problems.filter((p) => p.severity === 'error').length;
-    const changedKeys = [...diff.changedKeys];
+    // A reload names what changed (the first load changes everything: counts only).
+    const changedKeys = ready ? [...diff.changedKeys] : [];
     const shown = changedKeys.slice(0, MAX_LOGGED_KEYS);
     const more = changedKeys.length > shown.length ? ` and ${changedKeys.length - shown.length} more` : '';
-    logger.info({ dir: root, objects: served.size, changed: changedKeys.length, changedKeys: shown, errors }, `config loaded${shown.length ? `: ${shown.join(', ')}${more}` : ''}`);
+    logger.info({ dir: root, objects: served.size, changed: diff.changedKeys.size, ...(ready ? { changedKeys: shown } : {}), errors }, `config loaded${shown.length ? `: ${shown.join(', ')}${more}` : ''}`);
     if (ready) notify(latest);
   }
 
