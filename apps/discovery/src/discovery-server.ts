@@ -10,6 +10,7 @@ import { createDiscoveryMetrics, pushTriggerFor } from './metrics.js';
 import { startMonitoringServer } from './http/monitoring-server.js';
 import { debugRoutes } from './http/debug-routes.js';
 import type { AppLogger } from './logger.js';
+import { createOnceSet } from './once-set.js';
 
 /** Settings of the discovery server (flags and env vars map onto these). */
 export interface DiscoveryOptions {
@@ -57,6 +58,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   let snapshots: ProxySnapshots | undefined;
   let push: PushContext;
 
+  const warned = createOnceSet(10_000);
   const build = (update: ConfigSourceUpdate): PushContext => {
     const start = performance.now();
     const p = buildPushContext(update.snapshot, mesh);
@@ -77,7 +79,8 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
       if (a.keptLastGood.length > 0) log.warn({ scope: 'ads', proxy: proxy.id, resources: a.keptLastGood }, 'serving the last good version instead');
     },
     onWarnings: (proxy, warnings) => {
-      for (const w of warnings) log.warn({ scope: 'translation', proxy: proxy.id }, w);
+      // Once per distinct warning (it names its resource), not once per proxy view that hits it.
+      for (const w of warnings) if (warned.add(w)) log.warn({ scope: 'translation', proxy: proxy.id }, w);
     },
     ...(o.faultInjection ? { transform: o.faultInjection } : {}),
   });

@@ -21,7 +21,8 @@ let server: DiscoveryServer;
 let client: AdsClient;
 const logStream = new PassThrough();
 let logText = '';
-logStream.on('data', (d: Buffer) => { logText += d.toString(); });
+let allLog = '';
+logStream.on('data', (d: Buffer) => { logText += d.toString(); allLog += d.toString(); });
 
 const get = async (p: string): Promise<{ status: number; type: string; text: string }> => {
   const r = await fetch(`http://127.0.0.1:${server.monitoringPort}${p}`);
@@ -38,6 +39,8 @@ function sample(metrics: string, series: string): number | undefined {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-operator-'));
   fs.cpSync(EMBEDDED_LAB_DIR, dir, { recursive: true });
+  // ISTIO_MUTUAL is deferred for stock Envoy with a warning: every proxy view hits it.
+  fs.writeFileSync(path.join(dir, 'mtls.yaml'), 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: ratings-mtls, namespace: default}\nspec:\n  host: details\n  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}\n');
   const logger = createLogger('info', { destination: logStream });
   server = await startDiscoveryServer({
     source: createFileSource({ dir, debounceMs: 20, maxDelayMs: 200, logger: logger.child({ scope: 'config' }) }), sourceName: dir,
@@ -109,6 +112,20 @@ describe('operator endpoints', () => {
     const perType = await json<{ proxy: string; connected: boolean; routes: unknown[] }>(`/debug/config_dump?proxyID=${PRODUCTPAGE}&format=resources`);
     expect(perType).toMatchObject({ proxy: PRODUCTPAGE, connected: true, routes: expect.any(Array) });
     expect((await get('/debug/config_dump')).status).toBe(400);
+  });
+
+  it('logs a translation warning once, not once per proxy that gets it', async () => {
+    const other = createAdsClient(`127.0.0.1:${server.xdsPort}`, { node: { id: 'sidecar~10.244.0.21~reviews-v1-0.default~default.svc.cluster.local', metadata: { NAMESPACE: 'default' } } });
+    try {
+      await other.requestResponseAck(TypeUrl.Cluster, ['*']);
+      expect(server.xds.connections()).toHaveLength(2);
+      const deferred = allLog.split('\n').filter((l) => l.includes('ISTIO_MUTUAL is deferred'));
+      expect(deferred.length).toBeGreaterThan(0);
+      const messages = deferred.map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(new Set(messages).size).toBe(messages.length);
+    } finally {
+      other.close();
+    }
   });
 
   it('istiod\'s metrics exist with its names and move on a config change', async () => {
