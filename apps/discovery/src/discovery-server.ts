@@ -11,6 +11,7 @@ import { startMonitoringServer } from './http/monitoring-server.js';
 import { debugRoutes } from './http/debug-routes.js';
 import type { AppLogger } from './logger.js';
 import { createOnceSet } from './once-set.js';
+import { createPushHistory } from './http/push-history.js';
 
 /** Settings of the discovery server (flags and env vars map onto these). */
 export interface DiscoveryOptions {
@@ -100,6 +101,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     }, (err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
   });
 
+  const history = createPushHistory();
   const xdsLog = log.child({ scope: 'ads' });
   const xds = createXdsServer({
     source: snapshots,
@@ -107,6 +109,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     logger: xdsLog,
     onEvent: (e) => {
       metrics.onXdsEvent(e);
+      history.record(e);
       o.onXdsEvent?.(e);
     },
   });
@@ -115,7 +118,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   try {
     const bound = await listenXds(xds, o.grpcAddr);
     grpcServer = bound.grpcServer;
-    const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry, logger: log });
+    const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => source.current() ?? current!, push: () => push, mesh, metrics: metrics.registry, logger: log, history });
     const mon = await startMonitoringServer(o.monitoringAddr, routes);
     monitoring = mon.server;
     ready = true;

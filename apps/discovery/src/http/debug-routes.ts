@@ -10,6 +10,8 @@ import type { AppLogger } from '../logger.js';
 import { REGISTRY_DESCRIPTIONS, registryRoutes } from './registry-routes.js';
 import { OPERATOR_DESCRIPTIONS, operatorRoutes } from './operator-routes.js';
 import { configDumpHandler } from './config-dump.js';
+import { WEB_DESCRIPTIONS, webRoutes } from './web-routes.js';
+import type { PushHistory } from './push-history.js';
 
 /** What the debug endpoints read. */
 export interface DebugState {
@@ -24,6 +26,8 @@ export interface DebugState {
   readonly metrics: Registry;
   /** The root logger, for `/debug/loglevel`. */
   readonly logger?: AppLogger;
+  /** Recent pushes per proxy, for `/debug/pushz` and the web page. */
+  readonly history?: PushHistory;
 }
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -41,8 +45,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 
 /** The fixed route table of the monitoring server. */
 export function debugRoutes(s: DebugState): Map<string, Handler> {
-  const all = { ...DESCRIPTIONS, ...REGISTRY_DESCRIPTIONS, ...OPERATOR_DESCRIPTIONS };
-  return new Map<string, Handler>([...coreRoutes(s, all), ...registryRoutes(s), ...operatorRoutes(s.logger, all), ['/debug/config_dump', configDumpHandler(s)]]);
+  const all = { ...DESCRIPTIONS, ...REGISTRY_DESCRIPTIONS, ...OPERATOR_DESCRIPTIONS, ...WEB_DESCRIPTIONS };
+  return new Map<string, Handler>([...coreRoutes(s, all), ...registryRoutes(s), ...operatorRoutes(s.logger, all), ['/debug/config_dump', configDumpHandler(s)], ...webRoutes(s.history)]);
 }
 
 function coreRoutes(s: DebugState, descriptions: Readonly<Record<string, string>>): Map<string, Handler> {
