@@ -83,7 +83,8 @@ function simulateHttp(res: EnvoyResources, hcm: hcmV3.HttpConnectionManager, req
   const route = vh.routes.find((r) => routeMatches(r, req));
   if (!route) { out.error = 'no route'; return; }
   setName(out, 'route', route.name);
-  out.match = describeRouteMatch(route.match, { headers: true });
+  const match = describeRouteMatch(route.match, { headers: true });
+  if (match) out.match = match;
   const vs = configRefOf(route.metadata);
   if (vs?.kind === 'virtual-service') out.virtualService = `${vs.namespace}/${vs.name}`;
   if (route.action.case === 'route') routeDestination(route.action.value, req, out);
