@@ -6,12 +6,14 @@ import type { ConfigSource, ConfigSourceUpdate } from '@minipilot/config-sources
 import { buildPushContext, type PushContext, type Proxy, type EnvoyResources } from '@minipilot/translation';
 import { createXdsServer, listenXds, type XdsServer, type XdsEvent } from '@minipilot/xds-server';
 import { createPushPipeline, type PushPipeline } from '@minipilot/push';
-import { createDiscoveryMetrics } from './metrics.js';
+import { createDiscoveryMetrics, pushTriggerFor } from './metrics.js';
 import { createPushMetrics } from './push-metrics.js';
 import { createLoadShedder, DEFAULT_LOAD_LIMITS, type LoadLimits } from './load-shedding.js';
 import { startMonitoringServer } from './http/monitoring-server.js';
 import { debugRoutes } from './http/debug-routes.js';
 import type { AppLogger } from './logger.js';
+import { createOnceSet } from './once-set.js';
+import { createPushHistory } from './http/push-history.js';
 
 /** Settings of the discovery server (flags and env vars map onto these). */
 export interface DiscoveryOptions {
@@ -79,6 +81,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   let snapshots: PushPipeline | undefined;
   let push: PushContext;
 
+  const warned = createOnceSet(10_000);
   const build = (update: ConfigSourceUpdate): PushContext => {
     const start = performance.now();
     const p = buildPushContext(update.snapshot, mesh);
@@ -94,24 +97,32 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   snapshots = createPushPipeline(push, {
     pushThrottle: limits.pushThrottle,
     onGenerated: (part, kinds, ms) => log.debug({ scope: 'push', part: part.part, key: part.key, kinds, ms: Math.round(ms) }, 'generated config'),
-    onPushed: (s) => log.info({ scope: 'push', parts: s.parts, regenerated: s.regenerated, proxies: s.proxies, ms: Math.round(s.ms) }, 'push done'),
+    onPushed: (s) => log.info({ scope: 'push', parts: s.parts, regenerated: s.regenerated, proxies: s.proxies, ms: Math.round(s.ms) }, `pushed to ${s.proxies} prox${s.proxies === 1 ? 'y' : 'ies'}`),
+    onProxyPushed: (queueSeconds, seconds) => {
+      metrics.observeQueueTime(queueSeconds);
+      metrics.observeConvergence(seconds);
+    },
     onWithheld: (proxy, a) => {
       metrics.withheld(a.violations.length);
       for (const v of a.violations) log.error({ scope: 'ads', proxy: proxy.id, type: v.typeUrl, resource: v.resourceName, field: v.field, rule: v.rule }, `withheld a resource Envoy would reject: ${v.message}`);
       if (a.keptLastGood.length > 0) log.warn({ scope: 'ads', proxy: proxy.id, resources: a.keptLastGood }, 'serving the last good version instead');
     },
     onWarnings: (proxy, warnings) => {
-      for (const w of warnings) log.warn({ scope: 'translation', proxy: proxy.id }, w);
+      // Once per distinct warning (it names its resource), not once per proxy view that hits it.
+      for (const w of warnings) if (warned.add(w)) log.warn({ scope: 'translation', proxy: proxy.id }, w);
     },
     ...(o.faultInjection ? { transform: o.faultInjection } : {}),
   });
   source.onUpdate((update) => {
+    const previous = current;
     current = update;
-    metrics.inboundUpdate('config');
+    metrics.recordConfigChanges(previous?.snapshot, update.snapshot, update.changedKeys);
+    metrics.pushTrigger(pushTriggerFor(update.changedKeys));
     push = build(update);
     snapshots!.setPush(push, update.changedKeys).catch((err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
   });
 
+  const history = createPushHistory();
   const xdsLog = log.child({ scope: 'ads' });
   const xds = createXdsServer({
     source: snapshots,
@@ -124,8 +135,8 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     onEvent: (e) => {
       metrics.onXdsEvent(e);
       pushMetrics.onXdsEvent(e);
+      history.record(e);
       if (e.kind === 'refused') xdsLog.warn({ reason: e.reason, delta: e.delta }, 'refused a new ADS stream: shedding load');
-      if (e.kind === 'connect' || e.kind === 'disconnect') xdsLog.info({ node: e.nodeId, stream: e.streamId, delta: e.delta }, `ADS stream ${e.kind === 'connect' ? 'opened' : 'closed'}`);
       o.onXdsEvent?.(e);
     },
   });
@@ -135,7 +146,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   try {
     const bound = await listenXds(xds, o.grpcAddr);
     grpcServer = bound.grpcServer;
-    const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry });
+    const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => source.current() ?? current!, push: () => push, mesh, metrics: metrics.registry, logger: log, history });
     const mon = await startMonitoringServer(o.monitoringAddr, routes);
     monitoring = mon.server;
     ready = true;

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { createDiscoveryCommand, type CliOptions } from './options.js';
 import { startDiscoveryServer } from './discovery-server.js';
-import { createLogger } from './logger.js';
+import { createLogger, routeGrpcLogs } from './logger.js';
 import { createFileSource, createKubeSource, type ConfigSource, type KubeSourceStatus } from '@minipilot/config-sources';
 import type { AppLogger } from './logger.js';
 
@@ -40,7 +40,8 @@ function createSource(o: CliOptions, logger: AppLogger): SelectedSource {
 }
 
 async function run(o: CliOptions): Promise<void> {
-  const logger = createLogger(o.logLevel);
+  const logger = createLogger(o.logLevel, { format: o.logFormat });
+  routeGrpcLogs(logger);
   const { source, name, readinessDetail } = createSource(o, logger);
   const server = await startDiscoveryServer({
     source,

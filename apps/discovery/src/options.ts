@@ -3,6 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { parseDuration, durationToMillis } from '@minipilot/config';
+import { checkListenAddress } from './listen-address.js';
+import { versionLine } from './version.js';
+import type { LogFormat } from './logger.js';
 
 /** The embedded lab config served when no `--config-dir` is given (bookinfo-like, no cluster needed). */
 export const EMBEDDED_LAB_DIR = path.resolve(__dirname, '..', 'lab');
@@ -30,6 +33,7 @@ export interface CliOptions {
   readonly monitoringAddr: string;
   readonly mesh?: string;
   readonly logLevel: string;
+  readonly logFormat: LogFormat;
   readonly debounceAfterMs: number;
   readonly debounceMaxMs: number;
   readonly limits: { pushThrottle: number; maxStreams: number; maxHeapFraction: number; stuckStreamTimeoutMs: number };
@@ -80,6 +84,7 @@ export function selectSource(flags: SourceFlags, env: NodeJS.ProcessEnv = proces
 export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): Command {
   return new Command('minipilot-discovery')
     .description('minipilot discovery server (pilot-discovery equivalent): Istio config in, Envoy xDS (ADS, SotW and delta) out.')
+    .version(versionLine(), '--version', 'print the version and exit')
     .addOption(new Option('--source <source>', 'where config comes from: file (--config-dir, else the embedded lab), kubernetes (watch an API server), or auto: file if --config-dir is given, kubernetes if a kubeconfig is given or running in a pod (KUBERNETES_SERVICE_HOST), else the embedded lab').env('MINIPILOT_SOURCE').choices(['file', 'kubernetes', 'auto']).default('auto'))
     .addOption(new Option('--config-dir <dir>', 'directory of Istio/Kubernetes YAML to serve (recursive, watched). Default: the embedded bookinfo lab config').env('MINIPILOT_CONFIG_DIR'))
     .addOption(new Option('--kubeconfig <path>', 'kubeconfig of the cluster to watch (its current context); in a pod the service account is used without it').env('KUBECONFIG'))
@@ -87,7 +92,8 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
     .addOption(new Option('--grpc-addr <addr>', 'address of the plaintext gRPC xDS server (istiod --grpcAddr)').env('MINIPILOT_GRPC_ADDR').default(':15010'))
     .addOption(new Option('--monitoring-addr <addr>', 'address of /ready, /metrics and /debug/* (istiod --monitoringAddr)').env('MINIPILOT_MONITORING_ADDR').default(':15014'))
     .addOption(new Option('--mesh <file>', "MeshConfig YAML (istiod's mesh ConfigMap format); defaults are istiod's").env('MINIPILOT_MESH_CONFIG'))
-    .addOption(new Option('--log-level <level>', 'log level: debug, info, warn, error').env('LOG_LEVEL').default('info').choices(['debug', 'info', 'warn', 'error']))
+    .addOption(new Option('--log-level <level>', 'log level: debug, info, warn, error (changeable at run time: /debug/loglevel?level=debug)').env('LOG_LEVEL').default('info').choices(['debug', 'info', 'warn', 'error']))
+    .addOption(new Option('--log-format <format>', 'json: one JSON object per line (as istiod --log_as_json); text: one human-readable line per event').env('MINIPILOT_LOG_FORMAT').default('json').choices(['json', 'text']))
     .addOption(new Option('--debounce-after <duration>', 'quiet time before a config change is pushed').env('PILOT_DEBOUNCE_AFTER').default('100ms'))
     .addOption(new Option('--debounce-max <duration>', 'longest a change waits under continuous updates').env('PILOT_DEBOUNCE_MAX').default('10s'))
     .addOption(new Option('--push-throttle <n>', "proxies handed new config per event-loop turn (istiod's PILOT_PUSH_THROTTLE)").env('PILOT_PUSH_THROTTLE').default('25'))
@@ -102,10 +108,11 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
           ...(opts['kubeconfig'] ? { kubeconfig: opts['kubeconfig'] } : {}),
           ...(opts['watchNamespace'] ? { watchNamespace: opts['watchNamespace'] } : {}),
         }),
-        grpcAddr: opts['grpcAddr']!,
-        monitoringAddr: opts['monitoringAddr']!,
+        grpcAddr: checkListenAddress(opts['grpcAddr']!, '--grpc-addr'),
+        monitoringAddr: checkListenAddress(opts['monitoringAddr']!, '--monitoring-addr'),
         ...(opts['mesh'] ? { mesh: path.resolve(opts['mesh']) } : {}),
         logLevel: opts['logLevel']!,
+        logFormat: opts['logFormat'] as LogFormat,
         debounceAfterMs: durationOption(opts['debounceAfter']!, '--debounce-after'),
         debounceMaxMs: durationOption(opts['debounceMax']!, '--debounce-max'),
         limits: {

@@ -50,6 +50,9 @@ describe('createFileSource with broken config', () => {
     expect([...fixed.changedKeys]).toEqual(['VirtualService/default/a']);
     expect(fixed.problems).toEqual([]);
     expect(hostsOf(s, 'a')).toEqual(['a-fixed']);
+    const infos = logger.entries.filter((e) => e.level === 'info').map((e) => e.msg);
+    expect(infos).toContain('a.yaml recovered: it is valid again and served');
+    expect(infos).toContain('config loaded: VirtualService/default/a'); // a reload names what changed
 
     fx.tree.write('a.yaml', badTimeout('a'));
     await waitFor(() => s.current()!.problems.length > 0);
@@ -58,6 +61,14 @@ describe('createFileSource with broken config', () => {
     expect([...removed.changedKeys]).toEqual(['VirtualService/default/a']);
     expect(removed.snapshot.objects.size).toBe(0);
     expect(removed.problems).toEqual([]);
+  });
+
+  it('warns when the directory holds no objects at all', async () => {
+    fx.tree.write('notes.yaml', '# nothing here\n');
+    await startSource().start();
+    expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.msg)).toEqual([
+      expect.stringMatching(/^no Istio or Kubernetes objects found in .* \(1 YAML file\(s\)\); serving an empty config$/),
+    ]);
   });
 
   it('keeps the last good versions of every object of a file with a YAML syntax error', async () => {
@@ -95,22 +106,22 @@ describe('createFileSource with broken config', () => {
     expect(first.problems.map((p) => p.stage)).toEqual(['syntax']);
   });
 
-  it('serves the first of two files defining the same key and warns about the other', async () => {
+  it('serves the last of two files defining the same key (kubectl apply order) and warns naming both files', async () => {
     fx.tree.write('a.yaml', virtualService('x', 'from-a'));
     fx.tree.write('b/x.yaml', virtualService('x', 'from-b'));
     const s = startSource();
     const first = await s.start();
-    expect(hostsOf(s, 'x')).toEqual(['from-a']);
+    expect(hostsOf(s, 'x')).toEqual(['from-b']);
     expect(first.problems.map(formatProblem)).toEqual([
-      'Warning [VirtualService default/x] b/x.yaml:1: duplicate of the object defined in a.yaml:1; ignored (the first in path order wins)',
+      'Warning [VirtualService default/x] b/x.yaml:1: duplicate of the object defined in a.yaml:1, which it replaces (the last in path order wins, as with kubectl apply -f DIR)',
     ]);
     expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.msg)).toEqual([formatProblem(first.problems[0]!)]);
 
     const rec = recordUpdates(s);
-    fx.tree.remove('a.yaml');
+    fx.tree.remove('b/x.yaml');
     const update = await rec.next();
     expect([...update.changedKeys]).toEqual(['VirtualService/default/x']);
-    expect(hostsOf(s, 'x')).toEqual(['from-b']);
+    expect(hostsOf(s, 'x')).toEqual(['from-a']);
     expect(update.problems).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import type { ConfigObject } from '@minipilot/config';
 import type { ConfigSource, ConfigSourceUpdate } from './config-source.js';
 import { createDebouncer } from './debouncer.js';
 import { createDirWatchers } from './dir-watchers.js';
@@ -7,6 +6,7 @@ import { createUpdateListeners } from './update-listeners.js';
 import { diffObjects } from './diff-objects.js';
 import { createUpdate } from './create-update.js';
 import { silentLogger, type Logger } from './logger.js';
+import type { ConfigObject, ConfigProblem } from '@minipilot/config';
 import { readYamlFile, type LoadedFile } from './read-yaml-file.js';
 import { reportNewProblems } from './report-problems.js';
 import { resolveServedObjects } from './resolve-objects.js';
@@ -32,6 +32,14 @@ interface CachedFile extends LoadedFile {
 
 const NO_KEYS: ReadonlySet<string> = new Set<string>();
 
+/** How many changed keys the `config loaded` line of a reload names before `and N more`. */
+const MAX_LOGGED_KEYS = 10;
+
+/** The files that have at least one error (a syntax error or an invalid object). */
+function filesWithErrors(problems: readonly ConfigProblem[]): Set<string> {
+  return new Set(problems.flatMap((p) => (p.severity === 'error' && p.origin?.file ? [p.origin.file] : [])));
+}
+
 /**
  * Creates a config source that serves a directory of YAML files (multi-document, recursive, dot-dirs
  * and node_modules skipped) and follows its changes. Changes are noticed by per-directory watchers
@@ -49,6 +57,7 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
   let dirs: ReadonlyMap<string, number> = new Map();
   let served: ReadonlyMap<string, ConfigObject> = new Map();
   let reported = new Set<string>();
+  let brokenFiles = new Set<string>();
   let rootError: string | undefined;
   let latest: ConfigSourceUpdate | undefined;
   let started: Promise<ConfigSourceUpdate> | undefined;
@@ -110,6 +119,11 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
     const diff = diffObjects(served, resolved.objects);
     const before = reported;
     reported = reportNewProblems(logger, resolved.problems, before);
+    const broken = filesWithErrors(resolved.problems);
+    for (const file of brokenFiles) {
+      if (!broken.has(file) && files.has(file)) logger.info({ dir: root, file }, `${file} recovered: it is valid again and served`);
+    }
+    brokenFiles = broken;
     const changed = diff.changedKeys.size > 0;
     const same = !changed && sameEntries(served, diff.objects) && sameLines(before, reported);
     served = diff.objects;
@@ -120,7 +134,11 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
     latest = createUpdate(served, resolved.problems, changed || !latest ? diff.changedKeys : NO_KEYS);
     if (!changed && ready) return; // problem-only change: logged above, nothing to push
     const errors = resolved.problems.filter((p) => p.severity === 'error').length;
-    logger.info({ dir: root, objects: served.size, changed: diff.changedKeys.size, errors }, 'config loaded');
+    // A reload names what changed (the first load changes everything: counts only).
+    const changedKeys = ready ? [...diff.changedKeys] : [];
+    const shown = changedKeys.slice(0, MAX_LOGGED_KEYS);
+    const more = changedKeys.length > shown.length ? ` and ${changedKeys.length - shown.length} more` : '';
+    logger.info({ dir: root, objects: served.size, changed: diff.changedKeys.size, ...(ready ? { changedKeys: shown } : {}), errors }, `config loaded${shown.length ? `: ${shown.join(', ')}${more}` : ''}`);
     if (ready) notify(latest);
   }
 
@@ -165,6 +183,7 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
           throw new Error(`cannot read config directory ${root}: ${(error as Error).message}`);
         }
         apply(tree, NO_KEYS);
+        if (served.size === 0) logger.warn({ dir: root, files: files.size }, `no Istio or Kubernetes objects found in ${root} (${files.size} YAML file(s)); serving an empty config`);
         ready = true;
         scheduleRescan();
         resolve(latest!);

@@ -40,7 +40,7 @@ describe('loadConfigFiles', () => {
     const r = loadConfigFiles([dir, single, missing, single]);
 
     expect(r.objects.map((o) => `${o.kind}/${o.metadata.name}@${o.origin?.file}`)).toEqual([
-      `VirtualService/a@${dir}/a.yaml`,
+      `VirtualService/a@${dir}/sub/dup.yaml`,
       `DestinationRule/a@${dir}/a.yaml`,
       `VirtualService/b@${dir}/sub/b.yml`,
       `VirtualService/s@${single}`,
@@ -49,7 +49,7 @@ describe('loadConfigFiles', () => {
     expect(r.missing).toEqual([missing]);
     expect(r.problems.map(formatProblem)).toEqual([
       expect.stringMatching(new RegExp(`^Error ${dir}/broken.yaml:1: YAML syntax error`)),
-      `Warning [VirtualService default/a] ${dir}/sub/dup.yaml:1: duplicate of the object defined in ${dir}/a.yaml:1; ignored (the first in path order wins)`,
+      `Warning [VirtualService default/a] ${dir}/sub/dup.yaml:1: duplicate of the object defined in ${dir}/a.yaml:1, which it replaces (the last in path order wins, as with kubectl apply -f DIR)`,
     ]);
   });
 });

@@ -9,9 +9,9 @@ import { isVanished, walkYamlTree } from './yaml-tree.js';
 /** What {@link loadConfigFiles} read. */
 export interface LoadedConfig {
   /**
-   * The objects to use: valid, one per key, in path order. Within one path (a directory) the first
-   * file in sorted order wins, as in the file source; across paths a later `-f` replaces an earlier
-   * one's object of the same key, as `kubectl apply -f a -f b` would.
+   * The objects to use: valid, one per key, in path order. One rule everywhere, the file source's:
+   * the last definition wins, within a directory (sorted path order) and across paths (a later `-f`
+   * replaces an earlier one's object of the same key), as `kubectl apply -f a -f b` would.
    */
   readonly objects: readonly ConfigObject[];
   /** Every problem, errors and warnings (duplicates included), in file order. */

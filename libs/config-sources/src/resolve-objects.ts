@@ -15,7 +15,9 @@ export interface ResolvedObjects {
  * - a file with a YAML syntax error (or unreadable) keeps serving exactly what it served before,
  *   since none of its documents can be trusted; a new broken file serves nothing;
  * - an object that is gone from its file (or whose file is gone) is no longer served;
- * - the same key defined twice: the first definition wins and the other is reported as a warning;
+ * - the same key defined twice: the last in path order wins (as `kubectl apply -f DIR` applies files in
+ *   order, and as a later `-f` replaces an earlier one), and each duplicate is reported as a warning
+ *   naming both locations;
  * - finally (unless `crossResourceChecks` is false), the cross-resource checks run over the result
  *   and objects with an error there are withheld (see `withCrossResourceChecks`).
  */
@@ -49,27 +51,31 @@ export function resolveServedObjects(files: readonly LoadedFile[], previous: Rea
       }
     }
   }
-  const picked = pickFirstByKey(claims);
+  const picked = pickLastByKey(claims);
   const resolved = { objects: picked.objects, problems: [...problems, ...picked.problems] };
   return crossResourceChecks ? withCrossResourceChecks(resolved) : resolved;
 }
 
+/** `file:line` of an object, for messages (empty when it has no origin). */
+function location(o: ConfigObject): string {
+  return o.origin?.file ? formatOrigin(o.origin) : '';
+}
+
 /**
- * Indexes objects by `configKey`, keeping the first of each key and reporting every later one as a
- * duplicate warning naming where the winner came from.
+ * Indexes objects by `configKey`, keeping the last of each key (kubectl apply order) and reporting
+ * each replaced one with a warning on the winner that names where the replaced one was defined.
  */
-export function pickFirstByKey(objects: Iterable<ConfigObject>): ResolvedObjects {
+export function pickLastByKey(objects: Iterable<ConfigObject>): ResolvedObjects {
   const byKey = new Map<string, ConfigObject>();
   const problems: ConfigProblem[] = [];
   for (const o of objects) {
     const key = configKey(o);
-    const winner = byKey.get(key);
-    if (winner === undefined) {
-      byKey.set(key, o);
-      continue;
-    }
-    const where = winner.origin?.file ? ` in ${formatOrigin(winner.origin)}` : '';
-    problems.push({ ...identity(o), severity: 'warning', message: `duplicate of the object defined${where}; ignored (the first in path order wins)`, ...(o.origin ? { origin: o.origin } : {}) });
+    const earlier = byKey.get(key);
+    byKey.set(key, o);
+    if (earlier === undefined) continue;
+    const where = location(earlier);
+    const message = `duplicate of the object defined${where ? ` in ${where}` : ' earlier'}, which it replaces (the last in path order wins, as with kubectl apply -f DIR)`;
+    problems.push({ ...identity(o), severity: 'warning', message, ...(o.origin ? { origin: o.origin } : {}) });
   }
   return { objects: byKey, problems };
 }

@@ -1,7 +1,7 @@
 import type { ConfigObject, ConfigProblem } from '@minipilot/config';
 import type { ConfigSource, ConfigSourceUpdate } from './config-source.js';
 import { createUpdate } from './create-update.js';
-import { pickFirstByKey } from './resolve-objects.js';
+import { pickLastByKey } from './resolve-objects.js';
 
 /** Fixed config for {@link createStaticSource}: objects (duplicates are reported) and known problems. */
 export interface StaticConfig {
@@ -11,7 +11,7 @@ export interface StaticConfig {
 
 /**
  * Creates a source that serves fixed config and never changes: for tests and the CLI. Given objects,
- * the first of each key wins and later ones are reported as duplicates; given an update, it is
+ * the last of each key wins and each replaced one is reported as a duplicate; given an update, it is
  * served as is.
  */
 export function createStaticSource(config: StaticConfig | ConfigSourceUpdate): ConfigSource {
@@ -19,7 +19,7 @@ export function createStaticSource(config: StaticConfig | ConfigSourceUpdate): C
   if ('snapshot' in config) {
     update = config;
   } else {
-    const picked = pickFirstByKey(config.objects);
+    const picked = pickLastByKey(config.objects);
     update = createUpdate(picked.objects, [...(config.problems ?? []), ...picked.problems], new Set(picked.objects.keys()));
   }
   let started = false;

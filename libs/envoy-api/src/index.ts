@@ -29,6 +29,7 @@ export * as previousHostsV3 from './packages/previous-hosts-v3.js';
 export * as uuidV3 from './packages/uuid-v3.js';
 export * as caresV3 from './packages/cares-v3.js';
 export * as discoveryV3 from './packages/discovery-v3.js';
+export * as adminV3 from './packages/admin-v3.js';
 export * as statusV3 from './packages/status-v3.js';
 export * as typeV3 from './packages/type-v3.js';
 export * as matcherV3 from './packages/matcher-v3.js';

@@ -20,6 +20,11 @@ export interface PushPipelineOptions extends PartHooks {
   readonly sliceMs?: number;
   /** After a push reached every stream it changed: how many streams were handed a new snapshot. */
   onPushed?(summary: PushSummary): void;
+  /**
+   * Per stream handed a new snapshot by a push: seconds from the push (setPush) until its turn in the
+   * queue came (istiod's pilot_proxy_queue_time) and until it had its snapshot (pilot_proxy_convergence_time).
+   */
+  onProxyPushed?(queueSeconds: number, convergenceSeconds: number): void;
 }
 
 /** What one push did. */
@@ -128,6 +133,7 @@ export function createPushPipeline(initial: PushContext, options: PushPipelineOp
 
   let running: Promise<void> | undefined;
   let pushSeq = 0;
+  let pushedAt = performance.now();
   /** Regenerates stale parts (time-sliced), then hands changed streams their snapshots (throttled). */
   const run = async (): Promise<void> => {
     for (;;) {
@@ -153,11 +159,15 @@ export function createPushPipeline(initial: PushContext, options: PushPipelineOp
         for (const s of queue) {
           queue.delete(s);
           if (!streams.has(s)) continue;
+          const dequeued = performance.now();
           fresh(s.scope);
           if (s.workload) fresh(s.workload);
           const before = s.delivered;
           deliver(s);
-          if (s.delivered !== before) proxies++;
+          if (s.delivered !== before) {
+            proxies++;
+            options.onProxyPushed?.((dequeued - pushedAt) / 1000, (performance.now() - pushedAt) / 1000);
+          }
           if (++n >= throttle) break;
         }
         await turn();
@@ -188,6 +198,7 @@ export function createPushPipeline(initial: PushContext, options: PushPipelineOp
       const namespaces = changedKeys ? affectedNamespaces(changedKeys, push, next) : new Set([ALL_NAMESPACES]);
       push = next;
       pushSeq++;
+      pushedAt = performance.now();
       cache.nextGeneration();
       const kinds = changedKeys ? new Set([...changedKeys].map((k) => k.slice(0, k.indexOf('/')) as Kind)) : undefined;
       const dirty = XDS_TYPES.filter((t) => !kinds || [...kinds].some((k) => t.dependsOn.has(k))).map((t) => t.kind);

@@ -35,6 +35,10 @@ export { parseSimulationRequest, normalizeSimulationRequest, DEFAULT_SIMULATION_
 export type { SimulationRequest, SimulationProtocol, SimulationTls, NormalizedRequest, ParsedSimulationRequest } from './simulate/request.js';
 export { SIMULATION_ERRORS } from './simulate/result.js';
 export type { SimulationResult, SimulationError, WeightedClusterResult } from './simulate/result.js';
+export { configRefOf, describeRouteMatch } from './describe/describe-config.js';
+export type { ConfigRef } from './describe/describe-config.js';
+export { proxyConfigTable, formatTable } from './describe/proxy-config-table.js';
+export type { ProxyConfigKind } from './describe/proxy-config-table.js';
 
 // Envoy acceptance: PGV rules from the descriptors, known types, references, Envoy's own checks
 export { checkEnvoyResources, formatViolation } from './acceptance/check.js';

@@ -1,6 +1,8 @@
 // Test-only: throwaway network namespaces joined by a veth pair, with Node TCP listeners and clients inside them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /** Result of a bounded synchronous command. */
 export interface Sh { readonly code: number | null; readonly stdout: string; readonly stderr: string }
@@ -38,8 +40,45 @@ c.on('data', (d) => { data += d; });
 c.on('end', () => { console.log(data.trim()); process.exit(0); });
 c.on('error', (e) => { console.log('ERR ' + e.code); process.exit(0); });`;
 
-/** Creates the namespaces and veth; returns the reason it cannot (e.g. not root) instead of throwing. */
+/** The binaries the real-traffic test runs, and the Debian/Ubuntu package that provides each. */
+export const NETNS_TOOLS: Readonly<Record<string, string>> = {
+  ip: 'iproute2',
+  iptables: 'iptables',
+  'iptables-save': 'iptables',
+  'iptables-restore': 'iptables',
+  setpriv: 'util-linux',
+};
+
+/** True when `name` is an executable file in one of the `PATH` directories. */
+function onPath(name: string, pathEnv: string): boolean {
+  return pathEnv.split(path.delimiter).filter(Boolean).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Names the {@link NETNS_TOOLS} missing from `pathEnv` and how to install them, e.g.
+ * `iptables, iptables-save not found on PATH (install: apt-get install iptables)`; undefined when all are there.
+ */
+export function missingNetnsTools(pathEnv = process.env['PATH'] ?? ''): string | undefined {
+  const missing = Object.keys(NETNS_TOOLS).filter((tool) => !onPath(tool, pathEnv));
+  if (missing.length === 0) return undefined;
+  const packages = [...new Set(missing.map((tool) => NETNS_TOOLS[tool]!))];
+  return `${missing.join(', ')} not found on PATH (install: apt-get install ${packages.join(' ')})`;
+}
+
+/**
+ * Creates the namespaces and veth; returns the reason it cannot (a missing binary, not root) instead
+ * of throwing.
+ */
 export function createNetnsPair(): NetnsPair | string {
+  const missing = missingNetnsTools();
+  if (missing) return missing;
   const id = randomBytes(3).toString('hex');
   const n = 1 + (parseInt(id, 16) % 250);
   const pair = { pod: `mp-ipt-pod-${id}`, peer: `mp-ipt-peer-${id}`, podIp: `10.233.${n}.1`, peerIp: `10.233.${n}.2` };

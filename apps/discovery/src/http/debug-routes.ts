@@ -2,10 +2,16 @@ import type { Registry } from 'prom-client';
 import { TypeUrl } from '@minipilot/envoy-api';
 import { formatProblem, type MeshConfig } from '@minipilot/config';
 import type { ConfigSourceUpdate } from '@minipilot/config-sources';
-import { resourcesToJson, type PushContext } from '@minipilot/translation';
+import type { PushContext } from '@minipilot/translation';
 import type { XdsServer, TypeStatus } from '@minipilot/xds-server';
 import type { PushPipeline } from '@minipilot/push';
 import type { Handler } from './monitoring-server.js';
+import type { AppLogger } from '../logger.js';
+import { REGISTRY_DESCRIPTIONS, registryRoutes } from './registry-routes.js';
+import { OPERATOR_DESCRIPTIONS, operatorRoutes } from './operator-routes.js';
+import { configDumpHandler } from './config-dump.js';
+import { WEB_DESCRIPTIONS, webRoutes } from './web-routes.js';
+import type { PushHistory } from './push-history.js';
 
 /** What the debug endpoints read. */
 export interface DebugState {
@@ -18,6 +24,10 @@ export interface DebugState {
   push(): PushContext;
   readonly mesh: MeshConfig;
   readonly metrics: Registry;
+  /** The root logger, for `/debug/loglevel`. */
+  readonly logger?: AppLogger;
+  /** Recent pushes per proxy, for `/debug/pushz` and the web page. */
+  readonly history?: PushHistory;
 }
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -29,12 +39,17 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   '/debug/nackz': 'the most recent NACKs: proxy, type, nonce, version, error message',
   '/debug/configz': 'config objects served, and the problems of those withheld',
   '/debug/push_status': 'the current push context: services, virtual services, config problems',
-  '/debug/config_dump': 'resources a connected proxy gets (?proxyID=<node id or pod.namespace>)',
+  '/debug/config_dump': "Envoy's admin ConfigDump of what a proxy gets (?proxyID=<node id or pod.namespace>); translated on demand for a proxy that is not connected (&labels=app=x,version=v1); &format=resources for per-type lists",
   '/debug/mesh': 'the mesh config in force',
 };
 
 /** The fixed route table of the monitoring server. */
 export function debugRoutes(s: DebugState): Map<string, Handler> {
+  const all = { ...DESCRIPTIONS, ...REGISTRY_DESCRIPTIONS, ...OPERATOR_DESCRIPTIONS, ...WEB_DESCRIPTIONS };
+  return new Map<string, Handler>([...coreRoutes(s, all), ...registryRoutes(s), ...operatorRoutes(s.logger, all), ['/debug/config_dump', configDumpHandler(s)], ...webRoutes(s.history)]);
+}
+
+function coreRoutes(s: DebugState, descriptions: Readonly<Record<string, string>>): Map<string, Handler> {
   const version = (types: readonly TypeStatus[], url: string, field: 'sentVersion' | 'ackedVersion'): string => types.find((t) => t.typeUrl === url)?.[field] ?? '';
   return new Map<string, Handler>([
     ['/ready', () => {
@@ -43,7 +58,7 @@ export function debugRoutes(s: DebugState): Map<string, Handler> {
       return s.isReady() ? { status: 200, body: `ready\n${extra}`, contentType: 'text/plain' } : { status: 503, body: `not ready: config not loaded yet\n${extra}`, contentType: 'text/plain' };
     }],
     ['/metrics', async () => ({ status: 200, body: await s.metrics.metrics(), contentType: s.metrics.contentType })],
-    ['/debug/list', () => DESCRIPTIONS],
+    ['/debug/list', () => descriptions],
     ['/debug/adsz', () => ({ totalClients: s.xds.connections().length, views: s.snapshots.viewCount(), clients: s.xds.connections() })],
     ['/debug/syncz', () => s.xds.connections().map((c) => ({
       proxy: c.nodeId.split('~')[2] ?? c.nodeId,
@@ -74,12 +89,6 @@ export function debugRoutes(s: DebugState): Map<string, Handler> {
         configErrors: s.current().problems.filter((x) => x.severity === 'error').map(formatProblem),
         configWarnings: s.current().problems.filter((x) => x.severity === 'warning').map(formatProblem),
       };
-    }],
-    ['/debug/config_dump', (url) => {
-      const id = url.searchParams.get('proxyID') ?? '';
-      const found = s.snapshots.resourcesFor(id);
-      if (!found) return { status: 404, body: { error: `no connected proxy ${JSON.stringify(id)}; see /debug/syncz for connected proxies` } };
-      return { proxy: found.proxy.id, ...resourcesToJson(found.resources) };
     }],
     ['/debug/mesh', () => s.mesh],
   ]);

@@ -34,7 +34,7 @@ const get = (host: string, headers: Record<string, string> = {}, extra: Partial<
 describe('bookinfo from productpage (sidecar outbound)', () => {
   it('GET reviews:9080/ with all-v1 → outbound|9080|v1|reviews, through istiod\'s listener, RDS and vhost names', () => {
     expect(simulate(world(sample('bookinfo_networking__virtual-service-all-v1')), productpage, get('reviews:9080'))).toEqual({
-      listener: '0.0.0.0_9080', filterChain: '', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', route: '', cluster: REVIEWS('v1'),
+      listener: '0.0.0.0_9080', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', match: '/*', virtualService: 'default/reviews', cluster: REVIEWS('v1'),
     });
   });
 
@@ -104,7 +104,7 @@ describe('bookinfo and httpbin through the ingress gateway', () => {
   it('GET /productpage on 8080 → outbound|9080||productpage; other paths → no route', () => {
     const objs = world(sample('bookinfo_networking__bookinfo-gateway'));
     expect(simulate(objs, ingress, get('bookinfo.example.com:8080', {}, { path: '/productpage' }))).toEqual({
-      listener: '0.0.0.0_8080', filterChain: '', routeConfig: 'http.8080', virtualHost: '*:8080', route: '', cluster: 'outbound|9080||productpage.default.svc.cluster.local',
+      listener: '0.0.0.0_8080', routeConfig: 'http.8080', virtualHost: '*:8080', match: '/productpage', virtualService: 'default/bookinfo', cluster: 'outbound|9080||productpage.default.svc.cluster.local',
     });
     expect(simulate(objs, ingress, get('bookinfo.example.com:8080', {}, { path: '/static/img.png' })).cluster).toBe('outbound|9080||productpage.default.svc.cluster.local');
     expect(simulate(objs, ingress, get('bookinfo.example.com:8080', {}, { path: '/admin' })).error).toBe('no route');
@@ -113,7 +113,7 @@ describe('bookinfo and httpbin through the ingress gateway', () => {
   it('httpbin-gateway: a server on port 80 is served on the target port 8080 with vhost *:80', () => {
     const objs = [...sample('httpbin__httpbin-gateway'), ...sample('httpbin__httpbin'), ...lab().filter((o) => o.kind !== 'Gateway' && !(o.kind === 'VirtualService' && o.metadata.name === 'bookinfo'))];
     expect(simulate(objs, ingress, get('httpbin.example.com:8080', {}, { path: '/status/200' }))).toEqual({
-      listener: '0.0.0.0_8080', filterChain: '', routeConfig: 'http.8080', virtualHost: '*:80', route: '', cluster: 'outbound|8000||httpbin.default.svc.cluster.local',
+      listener: '0.0.0.0_8080', routeConfig: 'http.8080', virtualHost: '*:80', match: '/*', virtualService: 'default/httpbin', cluster: 'outbound|8000||httpbin.default.svc.cluster.local',
     });
   });
 });

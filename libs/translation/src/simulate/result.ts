@@ -15,16 +15,21 @@ export interface WeightedClusterResult {
 
 /**
  * Where a simulated request went, step by step. A key is absent when matching never reached that
- * step and `""` when it was reached but the resource has no name. A weighted destination gives
- * `clusters` (every candidate) instead of `cluster`. `error` is absent on success. Keys appear in
- * this order in JSON output.
+ * step or the resource there has no name (never `""`). A weighted destination gives `clusters`
+ * (every candidate) instead of `cluster`. `error` is absent on success. Keys appear in this order in
+ * JSON output.
  */
 export interface SimulationResult {
   listener?: string;
   filterChain?: string;
   routeConfig?: string;
   virtualHost?: string;
+  /** The matched route's name (istiod names a route after its VirtualService HTTPRoute `name`). */
   route?: string;
+  /** The matched route's match, as istioctl prints it, with header conditions (`/* end-user=jason`). */
+  match?: string;
+  /** `namespace/name` of the VirtualService the matched route or TCP/TLS chain came from (its `istio.config` metadata). */
+  virtualService?: string;
   cluster?: string;
   clusters?: WeightedClusterResult[];
   error?: SimulationError;

@@ -128,27 +128,27 @@ const sim = (r: SimulationRequest) => simulateRequest(resources, r);
 describe('simulateRequest: HTTP through RDS', () => {
   it('routes a header match to its cluster, reporting every step in order', () => {
     const r = sim({ host: 'reviews:9080', headers: { 'end-user': 'jason' } });
-    expect(r).toEqual({ listener: '0.0.0.0_9080', filterChain: '', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', route: 'jason', cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local' });
-    expect(Object.keys(r)).toEqual(['listener', 'filterChain', 'routeConfig', 'virtualHost', 'route', 'cluster']);
+    expect(r).toEqual({ listener: '0.0.0.0_9080', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', route: 'jason', match: '/* end-user=jason', cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local' });
+    expect(Object.keys(r)).toEqual(['listener', 'routeConfig', 'virtualHost', 'route', 'match', 'cluster']); // the unnamed filter chain: no key, never 
   });
 
   it('reports weighted routes as clusters (all candidates) instead of cluster', () => {
     expect(sim({ host: 'reviews', port: 9080, protocol: 'http2' })).toEqual({
-      listener: '0.0.0.0_9080', filterChain: '', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', route: '',
+      listener: '0.0.0.0_9080', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', match: '/*',
       clusters: [{ name: 'outbound|9080|v1|reviews.default.svc.cluster.local', weight: 50 }, { name: 'outbound|9080|v3|reviews.default.svc.cluster.local', weight: 50 }],
     });
   });
 
   it('reports redirect and direct-response routes with no cluster', () => {
     const redirect = sim({ host: 'reviews', port: 9080, path: '/old' });
-    expect(redirect).toEqual({ listener: '0.0.0.0_9080', filterChain: '', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', route: '' });
+    expect(redirect).toEqual({ listener: '0.0.0.0_9080', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', match: '/old' });
     expect(sim({ host: 'reviews', port: 9080, path: '/teapot' })).not.toHaveProperty('cluster');
   });
 
   it('falls to the catch-all virtual host, and says no route when no route matches', () => {
     expect(sim({ host: 'example.org', port: 9080 }).cluster).toBe('PassthroughCluster');
     expect(sim({ host: 'ratings', port: 9080, path: '/other' })).toEqual({
-      listener: '0.0.0.0_9080', filterChain: '', routeConfig: '9080', virtualHost: 'ratings.default.svc.cluster.local:9080', error: 'no route',
+      listener: '0.0.0.0_9080', routeConfig: '9080', virtualHost: 'ratings.default.svc.cluster.local:9080', error: 'no route',
     });
   });
 
@@ -159,7 +159,7 @@ describe('simulateRequest: HTTP through RDS', () => {
   it('matches a proxyless gRPC api_listener by its host:port name when no socket listener takes the request', () => {
     const proxyless: EnvoyResources = { ...resources, listeners: resources.listeners.filter((l) => l.apiListener) };
     expect(simulateRequest(proxyless, { host: 'grpc-svc', port: 50051, protocol: 'grpc', headers: { 'end-user': 'jason' } })).toEqual({
-      listener: 'grpc-svc:50051', routeConfig: '9080', virtualHost: 'allow_any', route: 'allow_any', cluster: 'PassthroughCluster',
+      listener: 'grpc-svc:50051', routeConfig: '9080', virtualHost: 'allow_any', route: 'allow_any', match: '/*', cluster: 'PassthroughCluster',
     });
     expect(simulateRequest(proxyless, { host: 'other', port: 50051, protocol: 'grpc' })).toEqual({ error: 'no listener' });
   });
@@ -167,7 +167,7 @@ describe('simulateRequest: HTTP through RDS', () => {
 
 describe('simulateRequest: listeners and TCP', () => {
   it('prefers the exact address:port listener, then 0.0.0.0:port, then virtualOutbound', () => {
-    expect(sim({ address: '10.96.0.5', port: 27017, protocol: 'tcp' })).toEqual({ listener: '10.96.0.5_27017', filterChain: '', cluster: 'outbound|27017||mongo.default.svc.cluster.local' });
+    expect(sim({ address: '10.96.0.5', port: 27017, protocol: 'tcp' })).toEqual({ listener: '10.96.0.5_27017', cluster: 'outbound|27017||mongo.default.svc.cluster.local' });
     expect(sim({ address: '10.96.0.99', port: 27017, protocol: 'tcp' })).toEqual({ listener: 'virtualOutbound', filterChain: 'virtualOutbound-catchall-tcp', cluster: 'PassthroughCluster' });
     expect(sim({ address: '10.0.0.1', port: 15001, protocol: 'tcp' })).toEqual({ listener: 'virtualOutbound', filterChain: 'virtualOutbound-blackhole', cluster: 'BlackHoleCluster' });
   });
@@ -186,7 +186,7 @@ describe('simulateRequest: listeners and TCP', () => {
 describe('simulateRequest: inbound, TLS and mTLS', () => {
   it('uses virtualInbound in inbound mode and picks the mTLS or plaintext chain', () => {
     const mtls = sim({ mode: 'inbound', address: '10.244.0.10', port: 9080, tls: 'mtls', alpn: 'istio-http/1.1,istio' });
-    expect(mtls).toEqual({ listener: 'virtualInbound', filterChain: '0.0.0.0_9080', routeConfig: 'inbound|9080||', virtualHost: 'inbound|http|9080', route: 'default', cluster: 'inbound|9080||' });
+    expect(mtls).toEqual({ listener: 'virtualInbound', filterChain: '0.0.0.0_9080', routeConfig: 'inbound|9080||', virtualHost: 'inbound|http|9080', route: 'default', match: '/*', cluster: 'inbound|9080||' });
     expect(sim({ mode: 'inbound', port: 9080 }).cluster).toBe('inbound|9080||');
     expect(sim({ mode: 'inbound', port: 15006, protocol: 'tcp' }).filterChain).toBe('virtualInbound-blackhole');
   });
@@ -201,7 +201,7 @@ describe('simulateRequest: inbound, TLS and mTLS', () => {
 
   it('terminates TLS by SNI on a gateway and routes the HTTP inside', () => {
     expect(sim({ port: 8443, tls: 'tls', host: 'secure.example.com' })).toEqual({
-      listener: '0.0.0.0_8443', filterChain: '', routeConfig: 'https.443.https.gw.istio-system', virtualHost: 'secure.example.com:443', route: '', cluster: 'outbound|80||web.default.svc.cluster.local',
+      listener: '0.0.0.0_8443', routeConfig: 'https.443.https.gw.istio-system', virtualHost: 'secure.example.com:443', match: '/*', cluster: 'outbound|80||web.default.svc.cluster.local',
     });
     expect(sim({ port: 8443, tls: 'tls', host: 'mutual.example.com' }).error).toBe('invalid mtls');
     expect(sim({ port: 8443, tls: 'mtls', host: 'mutual.example.com' }).error).toBe('no virtual host');
@@ -212,12 +212,12 @@ describe('simulateRequest: inbound, TLS and mTLS', () => {
   it('protocol error: TLS into a plaintext HTTP connection manager, raw TCP into HTTP, or the wrong codec', () => {
     expect(sim({ port: 8443, tls: 'tls', host: 'plain-http.example.com' }).error).toBe('protocol error');
     expect(sim({ port: 8080, protocol: 'tcp' }).error).toBe('protocol error');
-    expect(sim({ port: 8080, protocol: 'http2', host: 'secure.example.com' })).toEqual({ listener: '0.0.0.0_8080', filterChain: '', error: 'protocol error' });
+    expect(sim({ port: 8080, protocol: 'http2', host: 'secure.example.com' })).toEqual({ listener: '0.0.0.0_8080', error: 'protocol error' });
   });
 
   it('tls required: plaintext to a virtual host with require_tls ALL; no virtual host otherwise', () => {
-    expect(sim({ port: 8080, host: 'secure.example.com' })).toEqual({ listener: '0.0.0.0_8080', filterChain: '', routeConfig: 'http.8080', virtualHost: 'secure.example.com:80', error: 'tls required' });
+    expect(sim({ port: 8080, host: 'secure.example.com' })).toEqual({ listener: '0.0.0.0_8080', routeConfig: 'http.8080', virtualHost: 'secure.example.com:80', error: 'tls required' });
     expect(sim({ port: 8080, host: 'secure.example.com:8080' }).error).toBe('no virtual host'); // no ignore_port_in_host_matching here
-    expect(sim({ port: 8081, host: 'a' })).toEqual({ listener: '0.0.0.0_8081', filterChain: '', routeConfig: 'missing-routes', error: 'no virtual host' });
+    expect(sim({ port: 8081, host: 'a' })).toEqual({ listener: '0.0.0.0_8081', routeConfig: 'missing-routes', error: 'no virtual host' });
   });
 });

@@ -7,6 +7,7 @@ import { routeMatches } from './route-match.js';
 import { normalizeSimulationRequest, type NormalizedRequest, type SimulationRequest } from './request.js';
 import type { SimulationResult } from './result.js';
 import { isExtension, typedConfigOf } from './typed-config.js';
+import { configRefOf, describeRouteMatch } from '../describe/describe-config.js';
 
 const HCM_NAMES = ['envoy.filters.network.http_connection_manager', 'envoy.http_connection_manager'];
 const TCP_PROXY_NAMES = ['envoy.filters.network.tcp_proxy', 'envoy.tcp_proxy'];
@@ -37,15 +38,19 @@ function routeDestination(action: routeV3.RouteAction, req: NormalizedRequest, o
   const spec = action.clusterSpecifier;
   if (spec.case === 'cluster') out.cluster = spec.value;
   else if (spec.case === 'weightedClusters') out.clusters = spec.value.clusters.map((c) => ({ name: c.name, weight: c.weight ?? 0 }));
-  else if (spec.case === 'clusterHeader') out.cluster = req.headers.get(spec.value.toLowerCase()) ?? '';
-  else out.cluster = '';
+  else if (spec.case === 'clusterHeader') setName(out, 'cluster', req.headers.get(spec.value.toLowerCase()));
+}
+
+/** Sets a name field of the result only when the resource has a non-empty name. */
+function setName(out: SimulationResult, key: 'listener' | 'filterChain' | 'routeConfig' | 'virtualHost' | 'route' | 'cluster', name: string | undefined): void {
+  if (name) out[key] = name;
 }
 
 /** Records a tcp_proxy's destination: one cluster or every weighted candidate. */
 function tcpDestination(tcp: tcpProxyV3.TcpProxy, out: SimulationResult): void {
   const spec = tcp.clusterSpecifier;
   if (spec.case === 'weightedClusters') out.clusters = spec.value.clusters.map((c) => ({ name: c.name, weight: c.weight }));
-  else out.cluster = spec.case === 'cluster' ? spec.value : '';
+  else if (spec.case === 'cluster') setName(out, 'cluster', spec.value);
 }
 
 /** Runs the HTTP part: route configuration, virtual host, route, cluster. Mutates `out`. */
@@ -61,14 +66,14 @@ function simulateHttp(res: EnvoyResources, hcm: hcmV3.HttpConnectionManager, req
   else if (hcm.routeSpecifier.case === 'rds') {
     const name = hcm.routeSpecifier.value.routeConfigName;
     rc = res.routes.find((r) => r.name === name);
-    out.routeConfig = name;
+    setName(out, 'routeConfig', name);
   }
-  if (rc) out.routeConfig = rc.name;
+  if (rc) setName(out, 'routeConfig', rc.name);
   const stripPort = (rc?.ignorePortInHostMatching ?? false) || hcm.stripPortMode.case === 'stripAnyHostPort'
     || (hcm.stripMatchingHostPort && req.authority.endsWith(`:${req.port}`));
   const vh = selectVirtualHost(rc?.virtualHosts ?? [], req.authority, stripPort);
   if (!vh) { out.error = 'no virtual host'; return; }
-  out.virtualHost = vh.name;
+  setName(out, 'virtualHost', vh.name);
   const external = req.headers.get('x-envoy-internal') !== 'true';
   if (req.tls === 'none' && (vh.requireTls === routeV3.VirtualHost_TlsRequirementType.ALL
     || (vh.requireTls === routeV3.VirtualHost_TlsRequirementType.EXTERNAL_ONLY && external))) {
@@ -77,7 +82,11 @@ function simulateHttp(res: EnvoyResources, hcm: hcmV3.HttpConnectionManager, req
   }
   const route = vh.routes.find((r) => routeMatches(r, req));
   if (!route) { out.error = 'no route'; return; }
-  out.route = route.name;
+  setName(out, 'route', route.name);
+  const match = describeRouteMatch(route.match, { headers: true });
+  if (match) out.match = match;
+  const vs = configRefOf(route.metadata);
+  if (vs?.kind === 'virtual-service') out.virtualService = `${vs.namespace}/${vs.name}`;
   if (route.action.case === 'route') routeDestination(route.action.value, req, out);
 }
 
@@ -98,7 +107,7 @@ export function simulateRequest(resources: EnvoyResources, request: SimulationRe
   const out: SimulationResult = {};
   const match = findListener(resources.listeners, req);
   if (!match) return { error: 'no listener' };
-  out.listener = match.listener.name;
+  setName(out, 'listener', match.listener.name);
   if (match.kind === 'api') {
     simulateHttp(resources, match.hcm, req, req.tls !== 'none', out);
     return out;
@@ -106,7 +115,7 @@ export function simulateRequest(resources: EnvoyResources, request: SimulationRe
   const selected = selectFilterChain(match.listener, connectionFacts(match.listener, req));
   if ('error' in selected) return { ...out, error: selected.error };
   const chain = selected.chain;
-  out.filterChain = chain.name;
+  setName(out, 'filterChain', chain.name);
   const tls = downstreamTls(chain);
   if (tls && req.tls === 'none') return { ...out, error: 'invalid tls' };
   if (tls?.requireClientCertificate === true && req.tls !== 'mtls') return { ...out, error: 'invalid mtls' };
@@ -121,6 +130,8 @@ export function simulateRequest(resources: EnvoyResources, request: SimulationRe
       const tcp = typedConfigOf(f, tcpProxyV3.TcpProxySchema);
       if (!tcp) break;
       tcpDestination(tcp, out);
+      const vs = configRefOf(chain.metadata);
+      if (vs?.kind === 'virtual-service') out.virtualService = `${vs.namespace}/${vs.name}`;
       return out;
     }
   }

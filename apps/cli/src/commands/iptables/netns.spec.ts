@@ -12,7 +12,7 @@ const PROXY_UID = 1337;
 const pairOrReason = createNetnsPair();
 const pair: NetnsPair | undefined = typeof pairOrReason === 'string' ? undefined : pairOrReason;
 if (!pair) {
-  console.warn(`\n!!! NETNS TEST SKIPPED: ${pairOrReason as string}. The iptables rules were NOT exercised with real traffic.\n`);
+  console.warn(`\n!!! NETNS TEST SKIPPED: ${pairOrReason as string}. The iptables rules were NOT exercised with real traffic (it needs root, ip, iptables and setpriv: see the README, "Development notes").\n`);
 }
 const realIt = pair ? it : it.skip;
 const title = (t: string): string => (pair ? t : `SKIPPED (${pairOrReason as string}): ${t}`);

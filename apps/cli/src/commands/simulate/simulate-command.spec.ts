@@ -11,10 +11,13 @@ const PRODUCTPAGE = 'sidecar~10.244.0.10~productpage-v1-0.default~default.svc.cl
 const INGRESS = 'router~10.244.0.2~istio-ingressgateway-0.istio-system~istio-system.svc.cluster.local';
 let tmp: string;
 
+/** Runs simulate; the exit status must be 1 exactly when the result has an `error`. */
 function simulate(args: string[], request: object): Record<string, unknown> {
   const r = runCli(['simulate', ...args, '--request', JSON.stringify(request)]);
-  if (r.code !== 0) throw new Error(`minipilot simulate exited ${String(r.code)}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
+  if (r.code !== 0 && r.code !== 1) throw new Error(`minipilot simulate exited ${String(r.code)}: ${r.stderr}`);
+  const result = JSON.parse(r.stdout) as Record<string, unknown>;
+  expect(r.code).toBe(result['error'] === undefined ? 0 : 1);
+  return result;
 }
 
 beforeAll(() => {
@@ -30,9 +33,10 @@ describe('minipilot simulate', () => {
       '--request', '{"host":"reviews","port":9080,"method":"GET","path":"/","headers":{"end-user":"jason"}}']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
-      listener: '0.0.0.0_9080', filterChain: '', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', route: '',
-      cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local',
+      listener: '0.0.0.0_9080', routeConfig: '9080', virtualHost: 'reviews.default.svc.cluster.local:9080', match: '/* end-user=jason',
+      virtualService: 'default/reviews', cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local',
     });
+    expect(r.stdout).not.toContain('""'); // unnamed steps (the filter chain, the route) are left out, never printed empty
     expect(r.stderr).toMatch(/VirtualService default\/reviews\] .*virtual-service-reviews-test-v2\.yaml/); // it replaced the lab's reviews VS
   });
 
@@ -45,9 +49,29 @@ describe('minipilot simulate', () => {
 
   it('routes /productpage through the ingress gateway selected by --labels', () => {
     expect(simulate(['-f', LAB, '--node', INGRESS, '--labels', 'istio=ingressgateway'], { port: 8080, host: 'bookinfo.example.com', path: '/productpage' })).toEqual({
-      listener: '0.0.0.0_8080', filterChain: '', routeConfig: 'http.8080', virtualHost: '*:8080', route: '', cluster: 'outbound|9080||productpage.default.svc.cluster.local',
+      listener: '0.0.0.0_8080', routeConfig: 'http.8080', virtualHost: '*:8080', match: '/productpage', virtualService: 'default/bookinfo',
+      cluster: 'outbound|9080||productpage.default.svc.cluster.local',
     });
-    expect(simulate(['-f', LAB, '--node', INGRESS, '--labels', 'istio=ingressgateway'], { port: 8080, path: '/nothing' }).error).toBe('no route');
+    expect(simulate(['-f', LAB, '--node', INGRESS, '--labels', 'istio=ingressgateway'], { port: 8080, path: '/nothing' }).error).toBe('no route'); // exit 1
+  });
+
+  it('exits 1 on {"error":"no listener"}, still printing the JSON', () => {
+    const r = runCli(['simulate', '-f', LAB, '--node', INGRESS, '--labels', 'istio=ingressgateway', '--request', '{"port":9999,"host":"bookinfo.example.com"}']);
+    expect(JSON.parse(r.stdout)).toEqual({ error: 'no listener' });
+    expect(r.code).toBe(1);
+  });
+
+  it('exits 1 with nothing on stdout when a config file cannot be parsed, unless --keep-going', () => {
+    const broken = path.join(tmp, 'broken.yaml');
+    fs.writeFileSync(broken, 'kind: [\n');
+    const args = ['simulate', '-f', LAB, '-f', broken, '--node', PRODUCTPAGE, '--request', '{"host":"ratings","port":9080}'];
+    const r = runCli(args);
+    expect(r.stderr).toMatch(/broken\.yaml:1: YAML syntax error[\s\S]*could not be read or parsed/);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(1);
+    const kept = runCli([...args, '--keep-going']);
+    expect(kept.code).toBe(0);
+    expect(JSON.parse(kept.stdout)).toMatchObject({ cluster: 'outbound|9080|v1|ratings.default.svc.cluster.local' });
   });
 
   it('--mesh REGISTRY_ONLY blocks unknown hosts but not the httpbin.org ServiceEntry', () => {

@@ -21,12 +21,15 @@ function parseRequest(text: string): SimulationRequest {
 /**
  * `minipilot simulate`: runs one request through the config a proxy would receive, the way Envoy
  * matches it, and prints one JSON object
- * `{"listener","filterChain","routeConfig","virtualHost","route","cluster"|"clusters","error"}`.
- * The exit code is 0 whenever the simulation ran, whatever `error` says.
+ * `{"listener","filterChain","routeConfig","virtualHost","route","match","virtualService","cluster"|"clusters","error"}`
+ * (keys of unnamed or unreached steps are left out). Exit status: 0 when the request reached its end
+ * (a cluster, a redirect or a direct response), 1 when it stopped with `error` (`no listener`,
+ * `no route`, ...; the JSON is still printed, so scripts can test `$?` as with `curl -f`) or a config
+ * file is broken, 2 on a bad invocation.
  */
 export function simulateCommand(): Command {
   const cmd = new Command('simulate')
-    .description('Run one request through the Envoy config a proxy would receive and print where it goes')
+    .description('Run one request through the Envoy config a proxy would receive and print where it goes (exit 1 when it ends with an error such as "no listener" or "no route")')
     .showHelpAfterError('(minipilot simulate --help lists the flags)')
     .exitOverride();
   addProxyConfigOptions(cmd)
@@ -37,6 +40,7 @@ export function simulateCommand(): Command {
       const report = (line: string): void => { process.stderr.write(`${line}\n`); };
       const result = simulateRequest(translateInputs(resolveCliInputs(flags, report), report), request);
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (result.error) process.exitCode = 1;
     }));
   return cmd;
 }

@@ -4,9 +4,17 @@ import { formatProblem, parseMeshConfig, type ConfigObject, type MeshConfig } fr
 import { loadConfigFiles } from '@minipilot/config-sources';
 import { formatViolation, parseProxy, ProxyIdError, translateWithReport, type EnvoyResources, type Proxy } from '@minipilot/translation';
 
-/** A bad invocation (flag, unreadable file): the command reports it and exits 2. */
+/** A bad invocation (flag, missing path): the command reports it and exits 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * A config file that cannot be read or parsed (without `--keep-going`): the command prints nothing on
+ * stdout, since a partial answer would look complete, and exits 1.
+ */
+export class BrokenConfigError extends Error {
+  override readonly name = 'BrokenConfigError';
 }
 
 /** The flags `translate` and `simulate` share. */
@@ -16,6 +24,8 @@ export interface ProxyConfigFlags {
   readonly labels?: string;
   readonly nodeMeta?: string;
   readonly mesh?: string;
+  /** Go on without a file that cannot be read or parsed (it is still reported); default: exit 1. */
+  readonly keepGoing?: boolean;
 }
 
 /** What the flags resolve to: the config objects, the proxy and the mesh config. */
@@ -65,8 +75,8 @@ function readMesh(file: string, report: (line: string) => void): MeshConfig {
 /**
  * Resolves the shared flags: reads every `-f` path with the shared loader (config problems are
  * reported through `report`, one line each, and the bad objects skipped), the proxy from `--node`,
- * `--labels` and `--node-meta`, and `--mesh`. Missing or unreadable paths, a bad node id and a bad
- * mesh file throw UsageError.
+ * `--labels` and `--node-meta`, and `--mesh`. Missing paths, a bad node id and a bad mesh file throw
+ * UsageError; a file that cannot be read or parsed throws BrokenConfigError unless `keepGoing`.
  */
 export function resolveCliInputs(flags: ProxyConfigFlags, report: (line: string) => void): CliInputs {
   if (flags.file.length === 0) throw new UsageError('no config given: pass -f PATH (a YAML file or a directory), repeatable');
@@ -82,9 +92,11 @@ export function resolveCliInputs(flags: ProxyConfigFlags, report: (line: string)
   const mesh = flags.mesh !== undefined ? readMesh(flags.mesh, report) : undefined;
   const loaded = loadConfigFiles(flags.file);
   if (loaded.missing.length) throw new UsageError(`-f: no such file or directory: ${loaded.missing.join(', ')}`);
-  const unreadable = loaded.problems.filter((p) => p.message.startsWith('cannot read'));
-  if (unreadable.length) throw new UsageError(`-f: ${unreadable.map(formatProblem).join('; ')}`);
   for (const p of loaded.problems) report(formatProblem(p));
+  const broken = [...new Set([...loaded.syntaxErrors, ...loaded.problems.filter((p) => p.message.startsWith('cannot read')).map((p) => p.origin?.file ?? '?')])];
+  if (broken.length > 0 && !flags.keepGoing) {
+    throw new BrokenConfigError(`${broken.length} config file(s) could not be read or parsed: ${broken.join(', ')} (see above; --keep-going uses the rest)`);
+  }
   return { configs: loaded.objects, proxy, ...(mesh ? { mesh } : {}) };
 }
 
@@ -103,16 +115,22 @@ export function addProxyConfigOptions(cmd: Command): Command {
     .addOption(new Option('--node <id>', 'Envoy node id, e.g. sidecar~10.244.0.10~productpage-v1-0.default~default.svc.cluster.local or router~...').makeOptionMandatory())
     .addOption(new Option('--labels <k=v,...>', 'workload labels of the proxy (over node metadata LABELS; registry pod labels win)'))
     .addOption(new Option('--node-meta <json>', 'Envoy node metadata as a JSON object, e.g. {"ISTIO_VERSION":"1.23","GENERATOR":"grpc"}'))
-    .addOption(new Option('--mesh <file>', "MeshConfig YAML (istiod's mesh ConfigMap format); istiod's defaults when absent"));
+    .addOption(new Option('--mesh <file>', "MeshConfig YAML (istiod's mesh ConfigMap format); istiod's defaults when absent"))
+    .addOption(new Option('--keep-going', 'use the rest of the config when a file cannot be read or parsed (default: exit 1 and print nothing)'));
 }
 
-/** Runs `action` and turns a UsageError into commander's exit-2 error on `cmd`. */
+/**
+ * Runs `action` and turns a UsageError into commander's exit-2 error on `cmd` (with the help hint), a
+ * BrokenConfigError into one line on stderr and exit status 1.
+ */
 export function withUsageErrors(cmd: Command, action: () => void): void {
   try {
     action();
   } catch (e) {
     if (e instanceof UsageError) cmd.error(`error: ${e.message}`, { exitCode: 2, code: 'minipilot.usage' });
-    throw e;
+    if (!(e instanceof BrokenConfigError)) throw e;
+    process.stderr.write(`error: ${e.message}\n`);
+    process.exitCode = 1;
   }
 }
 

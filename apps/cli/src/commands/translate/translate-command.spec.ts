@@ -72,6 +72,37 @@ describe('minipilot translate', () => {
     expect(names((JSON.parse(r.stdout) as { listeners: unknown[] }).listeners)).toContain('0.0.0.0_9080');
   });
 
+  it('exits 1 with nothing on stdout when a file cannot be parsed; --keep-going translates the rest', () => {
+    const broken = path.join(tmp, 'broken.yaml');
+    fs.writeFileSync(broken, 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: half\n');
+    const r = runCli(['translate', '-f', LAB, '-f', broken, '--node', PRODUCTPAGE, '--type', 'lds']);
+    expect(r.stderr).toMatch(/broken\.yaml:1: YAML syntax error/);
+    expect(r.stderr).toMatch(/error: 1 config file\(s\) could not be read or parsed: .*broken\.yaml \(see above; --keep-going uses the rest\)/);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(1);
+    const kept = runCli(['translate', '-f', LAB, '-f', broken, '--node', PRODUCTPAGE, '--type', 'lds', '--keep-going']);
+    expect(kept.stderr).toMatch(/broken\.yaml:1: YAML syntax error/);
+    expect(kept.code).toBe(0);
+    expect(names((JSON.parse(kept.stdout) as { listeners: unknown[] }).listeners)).toContain('0.0.0.0_9080');
+  });
+
+  it('-o table prints the columns of istioctl proxy-config listeners, routes, clusters and endpoints', () => {
+    const r = runCli(['translate', '-f', LAB, '--node', PRODUCTPAGE, '-o', 'table']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const headers = r.stdout.split('\n').filter((l) => /^(ADDRESSES|NAME|SERVICE FQDN|ENDPOINT) /.test(l)).map((l) => l.split(/ {2,}| (?=[A-Z]{4})/).join('|'));
+    expect(headers).toHaveLength(4);
+    expect(r.stdout).toMatch(/^ADDRESSES +PORT +MATCH +DESTINATION$/m);
+    expect(r.stdout).toMatch(/^0\.0\.0\.0 +9080 +Trans: raw_buffer; App: http\/1\.1,h2c +Route: 9080$/m);
+    expect(r.stdout).toMatch(/^NAME +VHOST NAME +DOMAINS +MATCH +VIRTUAL SERVICE$/m);
+    expect(r.stdout).toMatch(/^SERVICE FQDN +PORT +SUBSET +DIRECTION +TYPE +DESTINATION RULE$/m);
+    expect(r.stdout).toMatch(/^reviews\.default\.svc\.cluster\.local +9080 +v1 +outbound +EDS +reviews\.default$/m);
+    expect(r.stdout).toMatch(/^ENDPOINT +STATUS +LOCALITY +CLUSTER$/m);
+    const cds = runCli(['translate', '-f', LAB, '--node', PRODUCTPAGE, '-o', 'table', '--type', 'cds']);
+    expect(cds.stdout.split('\n')[0]).toMatch(/^SERVICE FQDN/);
+    expect(cds.stdout).not.toMatch(/^ADDRESSES/m);
+  });
+
   it.each([
     [['translate', '-f', LAB], /--node/],
     [['translate', '--node', PRODUCTPAGE], /-f PATH/],
@@ -79,7 +110,7 @@ describe('minipilot translate', () => {
     [['translate', '-f', LAB, '--node', 'productpage'], /--node: node id "productpage" is not TYPE~IP~POD.NAMESPACE~DOMAIN/],
     [['translate', '-f', LAB, '--node', PRODUCTPAGE, '--labels', 'app'], /--labels: "app" is not key=value/],
     [['translate', '-f', LAB, '--node', PRODUCTPAGE, '--type', 'sds'], /Allowed choices are lds, rds, cds, eds, all/],
-    [['translate', '-f', LAB, '--node', PRODUCTPAGE, '-o', 'xml'], /Allowed choices are json, yaml/],
+    [['translate', '-f', LAB, '--node', PRODUCTPAGE, '-o', 'xml'], /Allowed choices are json, yaml, table/],
     [['translate', '-f', LAB, '--node', PRODUCTPAGE, '--mesh', '/nonexistent/mesh.yaml'], /--mesh \/nonexistent\/mesh\.yaml: cannot read/],
     [['translate', '-f', LAB, '--node', PRODUCTPAGE, '--node-meta', '[1]'], /--node-meta: must be a JSON object/],
   ])('exits 2 with a clear message: %j', (args, message) => {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { resourcesToJson, type EnvoyResourcesJson } from '@minipilot/translation';
+import { proxyConfigTable, resourcesToJson, type EnvoyResourcesJson } from '@minipilot/translation';
 import { addProxyConfigOptions, resolveCliInputs, translateInputs, withUsageErrors, type ProxyConfigFlags } from './cli-inputs.js';
 
 /** `--type` values and the resource lists they select. */
@@ -16,7 +16,9 @@ interface TranslateFlags extends ProxyConfigFlags {
 /**
  * `minipilot translate`: prints the Envoy resources a proxy would receive for the given config,
  * from files alone (no cluster, no server): `{"listeners":[...],"routes":[...],"clusters":[...],"endpoints":[...]}`
- * in Envoy's proto3 JSON form (as in a config dump), restricted to one list by `--type`.
+ * in Envoy's proto3 JSON form (as in a config dump), restricted to one list by `--type`; `-o table`
+ * prints the summaries of `istioctl proxy-config listeners|routes|clusters|endpoints` instead, one
+ * table per selected type.
  */
 export function translateCommand(): Command {
   const cmd = new Command('translate')
@@ -25,11 +27,16 @@ export function translateCommand(): Command {
     .exitOverride();
   addProxyConfigOptions(cmd)
     .addOption(new Option('--type <type>', 'which resources to print').choices(Object.keys(TYPES)).default('all'))
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['json', 'yaml']).default('json'))
+    .addOption(new Option('-o, --output <format>', 'output format: JSON or YAML resources, or the tables of istioctl proxy-config listeners|routes|clusters|endpoints').choices(['json', 'yaml', 'table']).default('json'))
     .action((_opts: unknown, self: Command) => withUsageErrors(self, () => {
       const flags = self.opts<TranslateFlags>();
       const report = (line: string): void => { process.stderr.write(`${line}\n`); };
-      const json = resourcesToJson(translateInputs(resolveCliInputs(flags, report), report));
+      const resources = translateInputs(resolveCliInputs(flags, report), report);
+      if (flags.output === 'table') {
+        process.stdout.write(TYPES[flags.type]!.map((k) => proxyConfigTable(resources, k)).join('\n'));
+        return;
+      }
+      const json = resourcesToJson(resources);
       const out = Object.fromEntries(TYPES[flags.type]!.map((k) => [k, json[k]]));
       process.stdout.write(flags.output === 'yaml' ? stringify(out, { aliasDuplicateObjects: false }) : `${JSON.stringify(out, null, 2)}\n`);
     }));
