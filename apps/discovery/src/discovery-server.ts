@@ -10,6 +10,7 @@ import { createDiscoveryMetrics } from './metrics.js';
 import { startMonitoringServer } from './http/monitoring-server.js';
 import { debugRoutes } from './http/debug-routes.js';
 import type { AppLogger } from './logger.js';
+import { startIstiodSecurity, type IstiodSecurity, type IstiodSecurityOptions } from './secure/istiod-security.js';
 
 /** Settings of the discovery server (flags and env vars map onto these). */
 export interface DiscoveryOptions {
@@ -23,6 +24,11 @@ export interface DiscoveryOptions {
   readonly monitoringAddr: string;
   readonly meshConfigFile?: string;
   readonly logger: AppLogger;
+  /**
+   * istiod's secure side: the CA and the TLS gRPC server (xDS + CreateCertificate, istiod's 15012).
+   * Absent: plaintext xDS only. The trust domain comes from the mesh config.
+   */
+  readonly security?: Pick<IstiodSecurityOptions, 'mode' | 'secureGrpcAddr'>;
   /** Observes every xDS event (tests use it to see ACKs and NACKs). */
   readonly onXdsEvent?: (e: XdsEvent) => void;
   /**
@@ -36,6 +42,8 @@ export interface DiscoveryOptions {
 export interface DiscoveryServer {
   readonly xdsPort: number;
   readonly monitoringPort: number;
+  /** The secure gRPC port (xDS + CA) when `security` is set. */
+  readonly securePort?: number;
   readonly xds: XdsServer;
   /** The push context currently served. */
   push(): PushContext;
@@ -101,29 +109,36 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   });
   let grpcServer: grpc.Server | undefined;
   let monitoring: http.Server | undefined;
+  let security: IstiodSecurity | undefined;
   try {
     const bound = await listenXds(xds, o.grpcAddr);
     grpcServer = bound.grpcServer;
+    // istiod's secure side (CA + xDS over TLS on 15012); see ./secure.
+    if (o.security) security = await startIstiodSecurity({ ...o.security, trustDomain: mesh.trustDomain, xds, logger: log });
     const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry });
+    if (security) routes.set('/debug/ca-root', () => ({ status: 200, body: security!.rootCertPem(), contentType: 'application/x-pem-file' }));
     const mon = await startMonitoringServer(o.monitoringAddr, routes);
     monitoring = mon.server;
     ready = true;
-    log.info({ xds: bound.port, monitoring: mon.port, source: o.sourceName }, 'minipilot discovery ready');
+    log.info({ xds: bound.port, ...(security ? { secureXds: security.securePort } : {}), monitoring: mon.port, source: o.sourceName }, 'minipilot discovery ready');
     return {
       xdsPort: bound.port,
       monitoringPort: mon.port,
+      ...(security ? { securePort: security.securePort } : {}),
       xds,
       push: () => push,
       async stop() {
         ready = false;
         await source.stop();
         xds.closeAll();
+        await security?.stop();
         await new Promise<void>((resolve) => grpcServer!.tryShutdown(() => resolve()));
         await new Promise<void>((resolve) => monitoring!.close(() => resolve()));
       },
     };
   } catch (err) {
     await source.stop();
+    await security?.stop();
     grpcServer?.forceShutdown();
     monitoring?.close();
     throw err;

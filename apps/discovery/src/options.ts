@@ -7,6 +7,9 @@ import { parseDuration, durationToMillis } from '@minipilot/config';
 /** The embedded lab config served when no `--config-dir` is given (bookinfo-like, no cluster needed). */
 export const EMBEDDED_LAB_DIR = path.resolve(__dirname, '..', 'lab');
 
+/** Where the CA keeps its root and key without a cluster (`--ca-dir`), so the root survives restarts. */
+export const DEFAULT_CA_DIR = path.join(os.homedir(), '.minipilot', 'ca');
+
 /** Which config source `--source` asks for; `auto` decides from the other flags and the environment. */
 export type SourceChoice = 'file' | 'kubernetes' | 'auto';
 
@@ -28,6 +31,14 @@ export interface CliOptions {
   readonly source: SourceSelection;
   readonly grpcAddr: string;
   readonly monitoringAddr: string;
+  /** istiod --secureGRPCAddr (xDS + CA over TLS); empty turns it off. */
+  readonly secureGrpcAddr: string;
+  /** File mode: the CA directory (ca-cert.pem, ca-key.pem, root-cert.pem; optional cert-chain.pem). */
+  readonly caDir: string;
+  /** File mode: the one bearer token accepted on the secure port (lab token mode); off when absent. */
+  readonly labTokenFile?: string;
+  /** istiod's namespace (POD_NAMESPACE): istio-ca-secret and the serving certificate's names. */
+  readonly istiodNamespace: string;
   readonly mesh?: string;
   readonly logLevel: string;
   readonly debounceAfterMs: number;
@@ -79,6 +90,10 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
     .addOption(new Option('--watch-namespace <namespace>', 'watch only this namespace (default: all namespaces)').env('MINIPILOT_WATCH_NAMESPACE'))
     .addOption(new Option('--grpc-addr <addr>', 'address of the plaintext gRPC xDS server (istiod --grpcAddr)').env('MINIPILOT_GRPC_ADDR').default(':15010'))
     .addOption(new Option('--monitoring-addr <addr>', 'address of /ready, /metrics and /debug/* (istiod --monitoringAddr)').env('MINIPILOT_MONITORING_ADDR').default(':15014'))
+    .addOption(new Option('--secure-grpc-addr <addr>', 'address of gRPC over TLS serving xDS and the CA (istiod --secureGRPCAddr); empty string: off').env('MINIPILOT_SECURE_GRPC_ADDR').default(':15012'))
+    .addOption(new Option('--ca-dir <dir>', 'without a cluster: directory of the CA root and key (ca-cert.pem, ca-key.pem; generated on first start; a plugged-in CA adds cert-chain.pem and root-cert.pem)').env('MINIPILOT_CA_DIR').default(DEFAULT_CA_DIR))
+    .addOption(new Option('--lab-token-file <file>', 'without a cluster: accept the bearer token in this file on the secure port (lab token mode; off by default)').env('MINIPILOT_LAB_TOKEN_FILE'))
+    .addOption(new Option('--istiod-namespace <namespace>', "minipilot's own namespace: istio-ca-secret lives there and the serving certificate names istiod.<namespace>.svc").env('POD_NAMESPACE').default('istio-system'))
     .addOption(new Option('--mesh <file>', "MeshConfig YAML (istiod's mesh ConfigMap format); defaults are istiod's").env('MINIPILOT_MESH_CONFIG'))
     .addOption(new Option('--log-level <level>', 'log level: debug, info, warn, error').env('LOG_LEVEL').default('info').choices(['debug', 'info', 'warn', 'error']))
     .addOption(new Option('--debounce-after <duration>', 'quiet time before a config change is pushed').env('PILOT_DEBOUNCE_AFTER').default('100ms'))
@@ -93,6 +108,10 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
         }),
         grpcAddr: opts['grpcAddr']!,
         monitoringAddr: opts['monitoringAddr']!,
+        secureGrpcAddr: opts['secureGrpcAddr'] ?? '',
+        caDir: path.resolve(opts['caDir']!),
+        ...(opts['labTokenFile'] ? { labTokenFile: path.resolve(opts['labTokenFile']) } : {}),
+        istiodNamespace: opts['istiodNamespace']!,
         ...(opts['mesh'] ? { mesh: path.resolve(opts['mesh']) } : {}),
         logLevel: opts['logLevel']!,
         debounceAfterMs: durationOption(opts['debounceAfter']!, '--debounce-after'),

@@ -31,6 +31,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   '/debug/push_status': 'the current push context: services, virtual services, config problems',
   '/debug/config_dump': 'resources a connected proxy gets (?proxyID=<node id or pod.namespace>)',
   '/debug/mesh': 'the mesh config in force',
+  '/debug/ca-root': "the CA's root certificate (PEM), what istio-ca-root-cert holds (when the secure port is on)",
 };
 
 /** The fixed route table of the monitoring server. */
