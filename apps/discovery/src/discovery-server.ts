@@ -11,6 +11,7 @@ import { startMonitoringServer } from './http/monitoring-server.js';
 import { debugRoutes } from './http/debug-routes.js';
 import type { AppLogger } from './logger.js';
 import { startIstiodSecurity, type IstiodSecurity, type IstiodSecurityOptions } from './secure/istiod-security.js';
+import { startIstiodWebhooks, type IstiodWebhooks } from './secure/istiod-webhooks.js';
 
 /** Settings of the discovery server (flags and env vars map onto these). */
 export interface DiscoveryOptions {
@@ -28,7 +29,10 @@ export interface DiscoveryOptions {
    * istiod's secure side: the CA and the TLS gRPC server (xDS + CreateCertificate, istiod's 15012).
    * Absent: plaintext xDS only. The trust domain comes from the mesh config.
    */
-  readonly security?: Pick<IstiodSecurityOptions, 'mode' | 'secureGrpcAddr'>;
+  readonly security?: Pick<IstiodSecurityOptions, 'mode' | 'secureGrpcAddr'> & {
+    /** istiod --httpsAddr for the /inject and /validate webhooks (e.g. `0.0.0.0:15017`); absent: no webhooks. */
+    readonly httpsAddr?: string;
+  };
   /** Observes every xDS event (tests use it to see ACKs and NACKs). */
   readonly onXdsEvent?: (e: XdsEvent) => void;
   /**
@@ -44,6 +48,8 @@ export interface DiscoveryServer {
   readonly monitoringPort: number;
   /** The secure gRPC port (xDS + CA) when `security` is set. */
   readonly securePort?: number;
+  /** The webhook port when `security.httpsAddr` is set. */
+  readonly httpsPort?: number;
   readonly xds: XdsServer;
   /** The push context currently served. */
   push(): PushContext;
@@ -110,27 +116,32 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   let grpcServer: grpc.Server | undefined;
   let monitoring: http.Server | undefined;
   let security: IstiodSecurity | undefined;
+  let webhooks: IstiodWebhooks | undefined;
   try {
     const bound = await listenXds(xds, o.grpcAddr);
     grpcServer = bound.grpcServer;
     // istiod's secure side (CA + xDS over TLS on 15012); see ./secure.
     if (o.security) security = await startIstiodSecurity({ ...o.security, trustDomain: mesh.trustDomain, xds, logger: log });
+    if (security && o.security?.httpsAddr) webhooks = await startIstiodWebhooks({ httpsAddr: o.security.httpsAddr, security, mode: o.security.mode, mesh, isReady: () => ready, logger: log });
     const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry });
     if (security) routes.set('/debug/ca-root', () => ({ status: 200, body: security!.rootCertPem(), contentType: 'application/x-pem-file' }));
     const mon = await startMonitoringServer(o.monitoringAddr, routes);
     monitoring = mon.server;
     ready = true;
+    webhooks?.markReady().catch((err: unknown) => log.error({ scope: 'webhook', err }, 'patching the webhook configurations failed'));
     log.info({ xds: bound.port, ...(security ? { secureXds: security.securePort } : {}), monitoring: mon.port, source: o.sourceName }, 'minipilot discovery ready');
     return {
       xdsPort: bound.port,
       monitoringPort: mon.port,
       ...(security ? { securePort: security.securePort } : {}),
+      ...(webhooks ? { httpsPort: webhooks.httpsPort } : {}),
       xds,
       push: () => push,
       async stop() {
         ready = false;
         await source.stop();
         xds.closeAll();
+        await webhooks?.stop();
         await security?.stop();
         await new Promise<void>((resolve) => grpcServer!.tryShutdown(() => resolve()));
         await new Promise<void>((resolve) => monitoring!.close(() => resolve()));
@@ -138,6 +149,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     };
   } catch (err) {
     await source.stop();
+    await webhooks?.stop();
     await security?.stop();
     grpcServer?.forceShutdown();
     monitoring?.close();

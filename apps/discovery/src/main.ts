@@ -55,7 +55,7 @@ async function run(o: CliOptions): Promise<void> {
     ...(readinessDetail ? { readinessDetail } : {}),
     grpcAddr: bindAddress(o.grpcAddr),
     monitoringAddr: bindAddress(o.monitoringAddr),
-    ...(o.secureGrpcAddr ? { security: { mode: caMode(o), secureGrpcAddr: bindAddress(o.secureGrpcAddr) } } : {}),
+    ...(o.secureGrpcAddr ? { security: { mode: caMode(o), secureGrpcAddr: bindAddress(o.secureGrpcAddr), ...(o.httpsAddr ? { httpsAddr: bindAddress(o.httpsAddr) } : {}) } } : {}),
     ...(o.mesh ? { meshConfigFile: o.mesh } : {}),
     logger,
   });

@@ -33,6 +33,8 @@ export interface CliOptions {
   readonly monitoringAddr: string;
   /** istiod --secureGRPCAddr (xDS + CA over TLS); empty turns it off. */
   readonly secureGrpcAddr: string;
+  /** istiod --httpsAddr: /inject and /validate over TLS; empty turns them off. */
+  readonly httpsAddr: string;
   /** File mode: the CA directory (ca-cert.pem, ca-key.pem, root-cert.pem; optional cert-chain.pem). */
   readonly caDir: string;
   /** File mode: the one bearer token accepted on the secure port (lab token mode); off when absent. */
@@ -91,6 +93,7 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
     .addOption(new Option('--grpc-addr <addr>', 'address of the plaintext gRPC xDS server (istiod --grpcAddr)').env('MINIPILOT_GRPC_ADDR').default(':15010'))
     .addOption(new Option('--monitoring-addr <addr>', 'address of /ready, /metrics and /debug/* (istiod --monitoringAddr)').env('MINIPILOT_MONITORING_ADDR').default(':15014'))
     .addOption(new Option('--secure-grpc-addr <addr>', 'address of gRPC over TLS serving xDS and the CA (istiod --secureGRPCAddr); empty string: off').env('MINIPILOT_SECURE_GRPC_ADDR').default(':15012'))
+    .addOption(new Option('--https-addr <addr>', 'address of the HTTPS webhooks /inject and /validate (istiod --httpsAddr; needs the secure port); empty string: off').env('MINIPILOT_HTTPS_ADDR').default(':15017'))
     .addOption(new Option('--ca-dir <dir>', 'without a cluster: directory of the CA root and key (ca-cert.pem, ca-key.pem; generated on first start; a plugged-in CA adds cert-chain.pem and root-cert.pem)').env('MINIPILOT_CA_DIR').default(DEFAULT_CA_DIR))
     .addOption(new Option('--lab-token-file <file>', 'without a cluster: accept the bearer token in this file on the secure port (lab token mode; off by default)').env('MINIPILOT_LAB_TOKEN_FILE'))
     .addOption(new Option('--istiod-namespace <namespace>', "minipilot's own namespace: istio-ca-secret lives there and the serving certificate names istiod.<namespace>.svc").env('POD_NAMESPACE').default('istio-system'))
@@ -109,6 +112,7 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
         grpcAddr: opts['grpcAddr']!,
         monitoringAddr: opts['monitoringAddr']!,
         secureGrpcAddr: opts['secureGrpcAddr'] ?? '',
+        httpsAddr: opts['httpsAddr'] ?? '',
         caDir: path.resolve(opts['caDir']!),
         ...(opts['labTokenFile'] ? { labTokenFile: path.resolve(opts['labTokenFile']) } : {}),
         istiodNamespace: opts['istiodNamespace']!,

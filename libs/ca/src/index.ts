@@ -30,6 +30,8 @@ export type { KubeCaOptions } from './kube-ca-store.js';
 export { loadOrCreateKubeCa, CA_SECRET, PLUGGED_CA_SECRET, CA_SECRET_TYPE } from './kube-ca-store.js';
 export type { RootCertPublisherOptions, RootCertPublisher } from './root-cert-publisher.js';
 export { startRootCertPublisher, ROOT_CERT_CONFIGMAP, ROOT_CERT_KEY, ROOT_CERT_LABELS, IGNORED_NAMESPACES } from './root-cert-publisher.js';
+export type { KeptInformer } from './keep-watching.js';
+export { keepWatching } from './keep-watching.js';
 export type { Logger } from './logger.js';
 export { silentLogger } from './logger.js';
 export { IstioCertificateRequestSchema, IstioCertificateResponseSchema } from './gen/ca_pb.js';

@@ -1,5 +1,6 @@
 import { CoreV1Api, makeInformer, type KubeConfig, type V1ConfigMap, type V1Namespace } from '@kubernetes/client-node';
 import { isHttpStatus } from './kube-errors.js';
+import { keepWatching, type KeptInformer } from './keep-watching.js';
 import type { Logger } from './logger.js';
 
 /** The ConfigMap istiod publishes the root in, in every namespace. */
@@ -66,15 +67,15 @@ export function startRootCertPublisher(o: RootCertPublisherOptions): RootCertPub
   namespaces.on('update', each(reconcile));
   configMaps.on('update', each(reconcile));
   configMaps.on('delete', (cm) => void reconcile(cm.metadata?.namespace ?? ''));
-  const onError = (err: unknown): void => log.warn({ scope: 'namespacecontroller', err }, 'watch failed; retrying');
-  namespaces.on('error', onError);
-  configMaps.on('error', onError);
   const publishAll = async (): Promise<void> => {
     await Promise.all(namespaces.list().map((ns) => reconcile(ns.metadata?.name ?? '')));
   };
+  const kept: KeptInformer[] = [];
   const synced = (async () => {
-    await configMaps.start();
-    await namespaces.start();
+    kept.push(keepWatching(configMaps, `ConfigMaps ${ROOT_CERT_CONFIGMAP}`, log, 'namespacecontroller'));
+    await kept[0]!.started;
+    kept.push(keepWatching(namespaces, 'Namespaces', log, 'namespacecontroller'));
+    await kept[1]!.started;
     await publishAll();
   })();
   return {
@@ -82,7 +83,7 @@ export function startRootCertPublisher(o: RootCertPublisherOptions): RootCertPub
     publishAll,
     async stop() {
       stopped = true;
-      await Promise.allSettled([namespaces.stop(), configMaps.stop()]);
+      await Promise.allSettled(kept.map((k) => k.stop()));
     },
   };
 }

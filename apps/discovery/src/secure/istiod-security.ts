@@ -47,6 +47,8 @@ export interface IstiodSecurity {
   bundle(): CaBundle;
   /** istiod's DNS names for its serving certificate. */
   readonly dnsNames: readonly string[];
+  /** The serving certificate (chain leaf first) and key, also used for the webhooks on 15017 as istiod does. */
+  readonly serving: { readonly chainPem: string; readonly keyPem: string };
   stop(): Promise<void>;
 }
 
@@ -111,6 +113,7 @@ export async function startIstiodSecurity(o: IstiodSecurityOptions): Promise<Ist
       rootCertPem: () => bundle.rootCertPem,
       bundle: () => bundle,
       dnsNames,
+      serving: { chainPem: serving.chainPem, keyPem: serving.keyPem },
       async stop() {
         await publisher?.stop();
         await new Promise<void>((resolve) => server!.tryShutdown(() => resolve()));

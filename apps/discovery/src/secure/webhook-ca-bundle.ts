@@ -1,0 +1,79 @@
+import { AdmissionregistrationV1Api, makeInformer, type KubeConfig, type V1MutatingWebhookConfiguration, type V1ValidatingWebhookConfiguration } from '@kubernetes/client-node';
+import { keepWatching } from '@minipilot/ca';
+import type { AppLogger } from '../logger.js';
+
+/** The webhook configurations istiod's chart installs (default revision). */
+export const MUTATING_WEBHOOK = 'istio-sidecar-injector';
+export const validatingWebhookName = (namespace: string): string => `istio-validator-${namespace}`;
+
+/** Options of {@link startWebhookPatcher}. */
+export interface WebhookPatcherOptions {
+  readonly kubeConfig: KubeConfig;
+  /** PEM the API server must trust to call us (our root). */
+  readonly caBundlePem: string;
+  readonly mutatingName: string;
+  readonly validatingName: string;
+  /** The validating webhook fails closed only once this is true (istiod flips Ignore to Fail when ready). */
+  readonly isReady: () => boolean;
+  readonly logger: AppLogger;
+}
+
+type WebhookConfig = V1MutatingWebhookConfiguration | V1ValidatingWebhookConfiguration;
+
+/**
+ * istiod's webhook controllers: keep `clientConfig.caBundle` of every webhook in both configurations
+ * equal to our root, and set the validating webhooks' `failurePolicy: Fail` once minipilot is ready
+ * (the chart installs them with Ignore and no caBundle). Watches both, so an edit or a re-install is
+ * patched back.
+ */
+export function startWebhookPatcher(o: WebhookPatcherOptions): { readonly synced: Promise<void>; reconcile(): Promise<void>; stop(): Promise<void> } {
+  const api = o.kubeConfig.makeApiClient(AdmissionregistrationV1Api);
+  const log = o.logger.child({ scope: 'webhook' });
+  const caBundle = Buffer.from(o.caBundlePem).toString('base64');
+  const mutating = makeInformer<V1MutatingWebhookConfiguration>(o.kubeConfig, '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations', () => api.listMutatingWebhookConfiguration());
+  const validating = makeInformer<V1ValidatingWebhookConfiguration>(o.kubeConfig, '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', () => api.listValidatingWebhookConfiguration());
+
+  const patched = <T extends WebhookConfig>(cfg: T, failClosed: boolean): T | undefined => {
+    let changed = false;
+    const webhooks = (cfg.webhooks ?? []).map((w) => {
+      const next = { ...w, clientConfig: { ...w.clientConfig, caBundle } };
+      if (w.clientConfig.caBundle !== caBundle) changed = true;
+      if (failClosed && w.failurePolicy !== 'Fail') {
+        changed = true;
+        return { ...next, failurePolicy: 'Fail' };
+      }
+      return next;
+    });
+    return changed ? { ...cfg, webhooks } as T : undefined;
+  };
+  const write = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+      log.info({}, `patched ${what}`);
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      if (code === 409 || code === 404) return; // changed or deleted meanwhile: the watch brings it back
+      log.error({ err }, `cannot patch ${what}`);
+    }
+  };
+  const onMutating = async (cfg: V1MutatingWebhookConfiguration): Promise<void> => {
+    if (cfg.metadata?.name !== o.mutatingName) return;
+    const next = patched(cfg, false);
+    if (next) await write(`MutatingWebhookConfiguration ${o.mutatingName} caBundle`, () => api.replaceMutatingWebhookConfiguration({ name: o.mutatingName, body: next }));
+  };
+  const onValidating = async (cfg: V1ValidatingWebhookConfiguration): Promise<void> => {
+    if (cfg.metadata?.name !== o.validatingName) return;
+    const next = patched(cfg, o.isReady());
+    if (next) await write(`ValidatingWebhookConfiguration ${o.validatingName} caBundle${o.isReady() ? ' and failurePolicy Fail' : ''}`, () => api.replaceValidatingWebhookConfiguration({ name: o.validatingName, body: next }));
+  };
+  mutating.on('add', (c) => void onMutating(c));
+  mutating.on('update', (c) => void onMutating(c));
+  validating.on('add', (c) => void onValidating(c));
+  validating.on('update', (c) => void onValidating(c));
+  const reconcile = async (): Promise<void> => {
+    await Promise.all([...mutating.list().map(onMutating), ...validating.list().map(onValidating)]);
+  };
+  const kept = [keepWatching(mutating, 'MutatingWebhookConfigurations', log, 'webhook'), keepWatching(validating, 'ValidatingWebhookConfigurations', log, 'webhook')];
+  const synced = Promise.all(kept.map((k) => k.started)).then(() => undefined);
+  return { synced, reconcile, stop: async () => void (await Promise.allSettled(kept.map((k) => k.stop()))) };
+}
