@@ -4,7 +4,7 @@ import { DEFAULT_INJECTOR_CONFIG, type InjectionContext } from '@minipilot/injec
 import type { AppLogger } from '../logger.js';
 import { watchInjectorConfig, type InjectorConfigWatch } from './injector-config-watch.js';
 import type { CaMode, IstiodSecurity } from './istiod-security.js';
-import { startWebhookPatcher, MUTATING_WEBHOOK, validatingWebhookName } from './webhook-ca-bundle.js';
+import { startWebhookPatcher, MUTATING_WEBHOOK, validatingWebhookNames } from './webhook-ca-bundle.js';
 import { startWebhookServer } from './webhook-server.js';
 
 /** Options of {@link startIstiodWebhooks}. */
@@ -44,7 +44,7 @@ export async function startIstiodWebhooks(o: IstiodWebhooksOptions): Promise<Ist
     discoveryAddress: `istiod.${ns}.svc:15012`,
   });
   const patcher = o.mode.type === 'kubernetes'
-    ? startWebhookPatcher({ kubeConfig: o.mode.kubeConfig, caBundlePem: o.security.rootCertPem(), mutatingName: MUTATING_WEBHOOK, validatingName: validatingWebhookName(ns), isReady: o.isReady, logger: o.logger })
+    ? startWebhookPatcher({ kubeConfig: o.mode.kubeConfig, caBundlePem: o.security.rootCertPem(), mutatingName: MUTATING_WEBHOOK, validatingNames: validatingWebhookNames(ns), isReady: o.isReady, logger: o.logger })
     : undefined;
   let server: https.Server | undefined;
   try {

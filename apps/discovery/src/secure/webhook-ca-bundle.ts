@@ -4,7 +4,8 @@ import type { AppLogger } from '../logger.js';
 
 /** The webhook configurations istiod's chart installs (default revision). */
 export const MUTATING_WEBHOOK = 'istio-sidecar-injector';
-export const validatingWebhookName = (namespace: string): string => `istio-validator-${namespace}`;
+/** The validating webhook configurations: the discovery chart's and the base chart's default-revision one. */
+export const validatingWebhookNames = (namespace: string): string[] => [`istio-validator-${namespace}`, 'istiod-default-validator'];
 
 /** Options of {@link startWebhookPatcher}. */
 export interface WebhookPatcherOptions {
@@ -12,7 +13,7 @@ export interface WebhookPatcherOptions {
   /** PEM the API server must trust to call us (our root). */
   readonly caBundlePem: string;
   readonly mutatingName: string;
-  readonly validatingName: string;
+  readonly validatingNames: readonly string[];
   /** The validating webhook fails closed only once this is true (istiod flips Ignore to Fail when ready). */
   readonly isReady: () => boolean;
   readonly logger: AppLogger;
@@ -21,7 +22,7 @@ export interface WebhookPatcherOptions {
 type WebhookConfig = V1MutatingWebhookConfiguration | V1ValidatingWebhookConfiguration;
 
 /**
- * istiod's webhook controllers: keep `clientConfig.caBundle` of every webhook in both configurations
+ * istiod's webhook controllers: keep `clientConfig.caBundle` of every webhook in the injector's and the validators' configurations
  * equal to our root, and set the validating webhooks' `failurePolicy: Fail` once minipilot is ready
  * (the chart installs them with Ignore and no caBundle). Watches both, so an edit or a re-install is
  * patched back.
@@ -62,9 +63,10 @@ export function startWebhookPatcher(o: WebhookPatcherOptions): { readonly synced
     if (next) await write(`MutatingWebhookConfiguration ${o.mutatingName} caBundle`, () => api.replaceMutatingWebhookConfiguration({ name: o.mutatingName, body: next }));
   };
   const onValidating = async (cfg: V1ValidatingWebhookConfiguration): Promise<void> => {
-    if (cfg.metadata?.name !== o.validatingName) return;
+    const name = cfg.metadata?.name ?? '';
+    if (!o.validatingNames.includes(name)) return;
     const next = patched(cfg, o.isReady());
-    if (next) await write(`ValidatingWebhookConfiguration ${o.validatingName} caBundle${o.isReady() ? ' and failurePolicy Fail' : ''}`, () => api.replaceValidatingWebhookConfiguration({ name: o.validatingName, body: next }));
+    if (next) await write(`ValidatingWebhookConfiguration ${name} caBundle${o.isReady() ? ' and failurePolicy Fail' : ''}`, () => api.replaceValidatingWebhookConfiguration({ name, body: next }));
   };
   mutating.on('add', (c) => void onMutating(c));
   mutating.on('update', (c) => void onMutating(c));
