@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { startSecureFixture, statusOf, PRODUCTPAGE_TOKEN, WRONG_AUDIENCE_TOKEN, type SecureFixture } from './testing/ca-fixture.js';
-import { createCertificate, firstAdsResponse, generateCsr } from './testing/tls-client.js';
+import { createCertificate, firstAdsResponse, firstDeltaResponse, generateCsr } from './testing/tls-client.js';
 import { x509 } from './x509.js';
 
 const OWN_ID = 'spiffe://cluster.local/ns/default/sa/bookinfo-productpage';
@@ -85,6 +85,19 @@ describe('ADS over TLS (istiod 15012)', () => {
   it('serves a stream that carries a valid token for the proxy\'s own namespace', async () => {
     const res = await firstAdsResponse(f.port, f.bundle.rootCertPem, PRODUCTPAGE_TOKEN, PRODUCTPAGE_NODE);
     expect(res.typeUrl).toBe('type.googleapis.com/envoy.config.cluster.v3.Cluster');
+  });
+
+  it('serves delta ADS (istio-agent\'s default) the same way, and refuses it without a token', async () => {
+    const res = await firstDeltaResponse(f.port, f.bundle.rootCertPem, PRODUCTPAGE_TOKEN, PRODUCTPAGE_NODE);
+    expect(res.typeUrl).toBe('type.googleapis.com/envoy.config.cluster.v3.Cluster');
+    await expect(firstDeltaResponse(f.port, f.bundle.rootCertPem, undefined, PRODUCTPAGE_NODE)).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+  });
+
+  it('refuses a proxy whose node names another ServiceAccount of the same namespace', async () => {
+    const node = { ...PRODUCTPAGE_NODE, metadata: { NAMESPACE: 'default', SERVICE_ACCOUNT: 'bookinfo-reviews' } };
+    await expect(firstAdsResponse(f.port, f.bundle.rootCertPem, PRODUCTPAGE_TOKEN, node)).rejects.toMatchObject({
+      code: grpc.status.PERMISSION_DENIED, details: `authorization failed: no identities ([${OWN_ID}]) matched default/bookinfo-reviews`,
+    });
   });
 
   it('refuses a stream without a token (UNAUTHENTICATED, as istiod)', async () => {

@@ -51,13 +51,26 @@ export function createCertificate(port: number, rootPem: string, token: string |
   });
 }
 
+/** Opens a delta ADS stream over TLS (istio-agent's default), subscribes to CDS and resolves with the first response or the error. */
+export function firstDeltaResponse(port: number, rootPem: string, token: string | undefined, node: { id: string; metadata?: Record<string, string> }): Promise<discoveryV3.DeltaDiscoveryResponse> {
+  const client = new grpc.Client(`127.0.0.1:${port}`, istiodCredentials(rootPem), channelOptions);
+  const m = adsServiceDefinition.DeltaAggregatedResources;
+  const call = client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, bearer(token));
+  const request = create(discoveryV3.DeltaDiscoveryRequestSchema, { node, typeUrl: 'type.googleapis.com/envoy.config.cluster.v3.Cluster' });
+  return firstOf(client, call, request);
+}
+
 /** Opens an ADS stream over TLS, sends one CDS request for `node` and resolves with the first response or the error. */
 export function firstAdsResponse(port: number, rootPem: string, token: string | undefined, node: { id: string; metadata?: Record<string, string> }): Promise<discoveryV3.DiscoveryResponse> {
   const client = new grpc.Client(`127.0.0.1:${port}`, istiodCredentials(rootPem), channelOptions);
   const m = adsServiceDefinition.StreamAggregatedResources;
   const call = client.makeBidiStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, bearer(token));
+  return firstOf(client, call, create(discoveryV3.DiscoveryRequestSchema, { node, typeUrl: 'type.googleapis.com/envoy.config.cluster.v3.Cluster' }));
+}
+
+function firstOf<Req, Res>(client: grpc.Client, call: grpc.ClientDuplexStream<Req, Res>, request: Req): Promise<Res> {
   return new Promise((resolve, reject) => {
-    call.on('data', (res: discoveryV3.DiscoveryResponse) => {
+    call.on('data', (res: Res) => {
       call.cancel();
       client.close();
       resolve(res);
@@ -66,6 +79,6 @@ export function firstAdsResponse(port: number, rootPem: string, token: string | 
       client.close();
       if (err.code !== grpc.status.CANCELLED) reject(err);
     });
-    call.write(create(discoveryV3.DiscoveryRequestSchema, { node, typeUrl: 'type.googleapis.com/envoy.config.cluster.v3.Cluster' }));
+    call.write(request);
   });
 }
