@@ -20,5 +20,6 @@ export type { InjectionContext, InjectResult } from './inject-pod.js';
 export { injectPod } from './inject-pod.js';
 export type { AdmissionRequest, AdmissionReviewResponse } from './admission-review.js';
 export { readAdmissionRequest, admissionResponse } from './admission-review.js';
+export { injectPathOverrides } from './inject-path.js';
 export type { InjectReviewResult } from './inject-review.js';
 export { reviewInjection } from './inject-review.js';

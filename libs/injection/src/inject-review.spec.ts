@@ -5,6 +5,7 @@ import { parse, stringify } from 'yaml';
 import { DEFAULT_INJECTOR_CONFIG, parseInjectorConfigMap } from './injector-config.js';
 import type { InjectionContext } from './inject-pod.js';
 import { reviewInjection } from './inject-review.js';
+import { injectPathOverrides } from './inject-path.js';
 import type { Pod } from './pod.js';
 
 // Golden pods: each testdata/reviews/<case>.json is an AdmissionReview as the API server sends it;
@@ -107,6 +108,15 @@ describe('/inject golden pods', () => {
     const patch = JSON.parse(Buffer.from(r.review.response.patch!, 'base64').toString('utf8')) as Operation[];
     const pod = applyPatch(structuredClone(optIn.request.object), patch, true, false).newDocument;
     expect(pod.spec.containers.at(-1)!.image).toBe('registry.lab:5000/istio/proxyv2:1.28.1');
+  });
+
+  it('reads /inject/cluster/<id>/net/<network> as istiod does', () => {
+    expect(injectPathOverrides('/inject/cluster/east/net/network-1')).toEqual({ clusterName: 'east', network: 'network-1' });
+    expect(injectPathOverrides('/inject')).toEqual({});
+    const overrides = injectPathOverrides('/inject/cluster/east/net/network-1');
+    const ctx = { ...CTX, config: { ...CTX.config, values: { ...CTX.config.values, ...overrides } } };
+    const { pod } = injected('plain-deployment-pod', ctx);
+    expect([env(pod, 'ISTIO_META_CLUSTER_ID'), env(pod, 'ISTIO_META_NETWORK')]).toEqual(['east', 'network-1']);
   });
 
   it('refuses a body that is not an AdmissionReview of a Pod', () => {

@@ -1,6 +1,6 @@
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { reviewInjection, type InjectionContext } from '@minipilot/injection';
+import { injectPathOverrides, reviewInjection, type InjectionContext } from '@minipilot/injection';
 import type { AppLogger } from '../logger.js';
 import { reviewValidation } from './validation-review.js';
 
@@ -48,7 +48,9 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<{ ser
       try {
         const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         if (webhook === 'inject') {
-          const r = reviewInjection(body, o.injection());
+          const ctx = o.injection();
+          const overrides = injectPathOverrides(path);
+          const r = reviewInjection(body, Object.keys(overrides).length === 0 ? ctx : { ...ctx, config: { ...ctx.config, values: { ...ctx.config.values, ...overrides } } });
           o.onOutcome?.('inject', r.outcome);
           log.info({ scope: 'inject', pod: r.pod, outcome: r.outcome, reason: r.reason }, `sidecar injection: ${r.outcome}`);
           return reply(res, 200, r.review);
