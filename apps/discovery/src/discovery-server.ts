@@ -12,6 +12,7 @@ import { debugRoutes } from './http/debug-routes.js';
 import type { AppLogger } from './logger.js';
 import { startIstiodSecurity, type IstiodSecurity, type IstiodSecurityOptions } from './secure/istiod-security.js';
 import { startIstiodWebhooks, type IstiodWebhooks } from './secure/istiod-webhooks.js';
+import { createSecurityMetrics } from './secure/security-metrics.js';
 
 /** Settings of the discovery server (flags and env vars map onto these). */
 export interface DiscoveryOptions {
@@ -121,8 +122,9 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     const bound = await listenXds(xds, o.grpcAddr);
     grpcServer = bound.grpcServer;
     // istiod's secure side (CA + xDS over TLS on 15012); see ./secure.
-    if (o.security) security = await startIstiodSecurity({ ...o.security, trustDomain: mesh.trustDomain, xds, logger: log });
-    if (security && o.security?.httpsAddr) webhooks = await startIstiodWebhooks({ httpsAddr: o.security.httpsAddr, security, mode: o.security.mode, mesh, isReady: () => ready, logger: log });
+    const securityMetrics = o.security ? createSecurityMetrics(metrics.registry) : undefined;
+    if (o.security) security = await startIstiodSecurity({ ...o.security, trustDomain: mesh.trustDomain, xds, logger: log, metrics: securityMetrics! });
+    if (security && o.security?.httpsAddr) webhooks = await startIstiodWebhooks({ httpsAddr: o.security.httpsAddr, security, mode: o.security.mode, mesh, isReady: () => ready, logger: log, metrics: securityMetrics! });
     const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => current!, push: () => push, mesh, metrics: metrics.registry });
     if (security) routes.set('/debug/ca-root', () => ({ status: 200, body: security!.rootCertPem(), contentType: 'application/x-pem-file' }));
     const mon = await startMonitoringServer(o.monitoringAddr, routes);

@@ -18,6 +18,7 @@ import {
 import type * as grpc from '@grpc/grpc-js';
 import type { XdsServer } from '@minipilot/xds-server';
 import type { AppLogger } from '../logger.js';
+import type { SecurityMetrics } from './security-metrics.js';
 
 /** Where the CA keeps its root, and how callers prove who they are. */
 export type CaMode =
@@ -36,6 +37,7 @@ export interface IstiodSecurityOptions {
   /** The ADS service also served on the secure port. */
   readonly xds: XdsServer;
   readonly logger: AppLogger;
+  readonly metrics?: SecurityMetrics;
 }
 
 /** The running CA and secure gRPC server. */
@@ -102,7 +104,9 @@ export async function startIstiodSecurity(o: IstiodSecurityOptions): Promise<Ist
     authenticator,
     ttl: { defaultSeconds: DEFAULT_WORKLOAD_CERT_TTL_SECONDS, maxSeconds: MAX_WORKLOAD_CERT_TTL_SECONDS },
     logger: o.logger,
+    ...(o.metrics ? { onRequest: (outcome: Parameters<SecurityMetrics['onCsr']>[0]) => o.metrics!.onCsr(outcome) } : {}),
   });
+  o.metrics?.setRootExpiry(bundle.signingCert.notAfter);
   let server: grpc.Server | undefined;
   try {
     const bound = await listenSecureGrpc({ address: o.secureGrpcAddr, certChainPem: serving.chainPem, keyPem: serving.keyPem, services: [ca, o.xds], authenticator, logger: o.logger });

@@ -2,6 +2,7 @@ import type * as https from 'node:https';
 import type { MeshConfig } from '@minipilot/config';
 import { DEFAULT_INJECTOR_CONFIG, type InjectionContext } from '@minipilot/injection';
 import type { AppLogger } from '../logger.js';
+import type { SecurityMetrics } from './security-metrics.js';
 import { watchInjectorConfig, type InjectorConfigWatch } from './injector-config-watch.js';
 import type { CaMode, IstiodSecurity } from './istiod-security.js';
 import { startWebhookPatcher, MUTATING_WEBHOOK, validatingWebhookNames } from './webhook-ca-bundle.js';
@@ -17,6 +18,7 @@ export interface IstiodWebhooksOptions {
   /** The validating webhook is made fail-closed once this is true. */
   readonly isReady: () => boolean;
   readonly logger: AppLogger;
+  readonly metrics?: SecurityMetrics;
 }
 
 /** The running webhooks. */
@@ -49,7 +51,7 @@ export async function startIstiodWebhooks(o: IstiodWebhooksOptions): Promise<Ist
   let server: https.Server | undefined;
   try {
     await watch?.synced;
-    const started = await startWebhookServer({ address: o.httpsAddr, certChainPem: o.security.serving.chainPem, keyPem: o.security.serving.keyPem, injection, logger: o.logger });
+    const started = await startWebhookServer({ address: o.httpsAddr, certChainPem: o.security.serving.chainPem, keyPem: o.security.serving.keyPem, injection, logger: o.logger, ...(o.metrics ? { onOutcome: o.metrics.onWebhook } : {}) });
     server = started.server;
     o.logger.info({ scope: 'webhook', port: started.port }, 'webhooks (/inject, /validate) listening');
     return {

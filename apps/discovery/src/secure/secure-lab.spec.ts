@@ -69,6 +69,10 @@ describe('the secure port without a cluster', () => {
     const san = new x509.X509Certificate(res.certChain[0]!).getExtension(x509.SubjectAlternativeNameExtension)!;
     expect(san.names.items.map((n) => n.value)).toEqual(['spiffe://cluster.local/ns/default/sa/default']);
 
+    const metrics = await (await fetch(`http://127.0.0.1:${server.monitoringPort}/metrics`)).text();
+    expect(metrics).toMatch(/^citadel_server_success_cert_issuance_count 1$/m);
+    expect(metrics).toMatch(/^citadel_server_csr_count 1$/m);
+
     const cds = await firstAdsResponse(server.securePort!, root, LAB_TOKEN, NODE);
     expect(cds.resources.length).toBeGreaterThan(0);
     await expect(firstAdsResponse(server.securePort!, root, 'wrong-token', NODE)).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });

@@ -47,33 +47,43 @@ export function startWebhookPatcher(o: WebhookPatcherOptions): { readonly synced
     });
     return changed ? { ...cfg, webhooks } as T : undefined;
   };
-  const write = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+  /** Writes; on a conflict (our cached copy was stale) reads the object again and retries a few times. */
+  const write = async (what: string, fn: () => Promise<unknown>, retry: () => Promise<void>, attempt: number): Promise<void> => {
     try {
       await fn();
       log.info({}, `patched ${what}`);
     } catch (err) {
       const code = (err as { code?: number }).code;
-      if (code === 409 || code === 404) return; // changed or deleted meanwhile: the watch brings it back
+      if (code === 404) return; // deleted meanwhile: a re-install comes back through the watch
+      if (code === 409 && attempt < 5) return retry();
       log.error({ err }, `cannot patch ${what}`);
     }
   };
-  const onMutating = async (cfg: V1MutatingWebhookConfiguration): Promise<void> => {
-    if (cfg.metadata?.name !== o.mutatingName) return;
+  const onMutating = async (cfg: V1MutatingWebhookConfiguration, attempt = 0): Promise<void> => {
+    const name = o.mutatingName;
+    if (cfg.metadata?.name !== name) return;
     const next = patched(cfg, false);
-    if (next) await write(`MutatingWebhookConfiguration ${o.mutatingName} caBundle`, () => api.replaceMutatingWebhookConfiguration({ name: o.mutatingName, body: next }));
+    if (next) {
+      await write(`MutatingWebhookConfiguration ${name} caBundle`, () => api.replaceMutatingWebhookConfiguration({ name, body: next }),
+        async () => onMutating(await api.readMutatingWebhookConfiguration({ name }), attempt + 1), attempt);
+    }
   };
-  const onValidating = async (cfg: V1ValidatingWebhookConfiguration): Promise<void> => {
+  const onValidating = async (cfg: V1ValidatingWebhookConfiguration, attempt = 0): Promise<void> => {
     const name = cfg.metadata?.name ?? '';
     if (!o.validatingNames.includes(name)) return;
-    const next = patched(cfg, o.isReady());
-    if (next) await write(`ValidatingWebhookConfiguration ${name} caBundle${o.isReady() ? ' and failurePolicy Fail' : ''}`, () => api.replaceValidatingWebhookConfiguration({ name, body: next }));
+    const failClosed = o.isReady();
+    const next = patched(cfg, failClosed);
+    if (next) {
+      await write(`ValidatingWebhookConfiguration ${name} caBundle${failClosed ? ' and failurePolicy Fail' : ''}`, () => api.replaceValidatingWebhookConfiguration({ name, body: next }),
+        async () => onValidating(await api.readValidatingWebhookConfiguration({ name }), attempt + 1), attempt);
+    }
   };
-  mutating.on('add', (c) => void onMutating(c));
-  mutating.on('update', (c) => void onMutating(c));
-  validating.on('add', (c) => void onValidating(c));
-  validating.on('update', (c) => void onValidating(c));
+  mutating.on('add', (c) => void onMutating(c).catch((err: unknown) => log.error({ err }, 'webhook patch failed')));
+  mutating.on('update', (c) => void onMutating(c).catch((err: unknown) => log.error({ err }, 'webhook patch failed')));
+  validating.on('add', (c) => void onValidating(c).catch((err: unknown) => log.error({ err }, 'webhook patch failed')));
+  validating.on('update', (c) => void onValidating(c).catch((err: unknown) => log.error({ err }, 'webhook patch failed')));
   const reconcile = async (): Promise<void> => {
-    await Promise.all([...mutating.list().map(onMutating), ...validating.list().map(onValidating)]);
+    await Promise.all([...mutating.list().map((c) => onMutating(c)), ...validating.list().map((c) => onValidating(c))]);
   };
   const kept = [keepWatching(mutating, 'MutatingWebhookConfigurations', log, 'webhook'), keepWatching(validating, 'ValidatingWebhookConfigurations', log, 'webhook')];
   const synced = Promise.all(kept.map((k) => k.started)).then(() => undefined);

@@ -64,7 +64,8 @@ describe('webhook configurations', () => {
   it('get our root as caBundle, and the validator turns fail-closed once ready', async () => {
     const bundle = Buffer.from(root).toString('base64');
     await until('caBundles', () => get('MutatingWebhookConfiguration', 'istio-sidecar-injector')!['webhooks'].every((w: any) => w.clientConfig.caBundle === bundle)
-      && get('ValidatingWebhookConfiguration', 'istio-validator-istio-system')!['webhooks'][0].clientConfig.caBundle === bundle);
+      && get('ValidatingWebhookConfiguration', 'istio-validator-istio-system')!['webhooks'][0].clientConfig.caBundle === bundle
+      && get('ValidatingWebhookConfiguration', 'istio-validator-istio-system')!['webhooks'][0].failurePolicy === 'Fail');
     expect(get('ValidatingWebhookConfiguration', 'istio-validator-istio-system')!['webhooks'][0].failurePolicy).toBe('Fail');
     expect(get('Secret', 'istio-ca-secret', 'istio-system')).toBeDefined();
   });
@@ -109,5 +110,16 @@ describe('/validate', () => {
   it('allows valid config, with warnings for what Istio would warn about', async () => {
     const res = await post('/validate', review({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ok', namespace: 'default' }, spec: { hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', colour: 'blue' } }));
     expect(res.json.response).toEqual({ uid: 'v1', allowed: true, warnings: ['unknown field'] });
+  });
+});
+
+describe('metrics', () => {
+  it('counts injections and validations under istiod\'s names', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${server.monitoringPort}/metrics`)).text();
+    const value = (name: string): number => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
+    expect(value('sidecar_injection_success_total')).toBeGreaterThanOrEqual(2);
+    expect(value('galley_validation_failed')).toBe(1);
+    expect(value('galley_validation_passed')).toBe(1);
+    expect(value('citadel_server_root_cert_expiry_timestamp')).toBeGreaterThan(Date.now() / 1000);
   });
 });
