@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createFileSource } from '@minipilot/config-sources';
 import { startFakeApiServer, type FakeApiServer } from '@minipilot/config-sources/src/testing/fake-apiserver';
+import { createCertificate, firstDeltaResponse, generateCsr } from '@minipilot/ca/src/testing/tls-client';
 import { startDiscoveryServer, type DiscoveryServer } from '../discovery-server.js';
 import { createLogger } from '../logger.js';
 import { EMBEDDED_LAB_DIR } from '../options.js';
@@ -110,6 +111,21 @@ describe('/validate', () => {
   it('allows valid config, with warnings for what Istio would warn about', async () => {
     const res = await post('/validate', review({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ok', namespace: 'default' }, spec: { hosts: ['api.example.com'], ports: [{ number: 443, name: 'https', protocol: 'HTTPS' }], resolution: 'DNS', colour: 'blue' } }));
     expect(res.json.response).toEqual({ uid: 'v1', allowed: true, warnings: ['unknown field'] });
+  });
+});
+
+describe('the secure port in a cluster', () => {
+  it('serves an istio-agent-like client: its pod token is reviewed, it gets its certificate and delta xDS over TLS', async () => {
+    api.addToken('productpage-pod-token', { username: 'system:serviceaccount:default:bookinfo-productpage', audiences: ['istio-ca'] });
+    const id = 'spiffe://cluster.local/ns/default/sa/bookinfo-productpage';
+    const res = await createCertificate(server.securePort!, root, 'productpage-pod-token', (await generateCsr([id])).csrPem);
+    expect(res.certChain).toHaveLength(2);
+    expect(res.certChain[1]).toBe(root);
+    const node = { id: 'sidecar~10.244.0.10~productpage-v1-0.default~default.svc.cluster.local', metadata: { NAMESPACE: 'default', SERVICE_ACCOUNT: 'bookinfo-productpage', ISTIO_VERSION: '1.28.0' } };
+    const cds = await firstDeltaResponse(server.securePort!, root, 'productpage-pod-token', node);
+    expect(cds.resources.map((r) => r.name)).toContain('outbound|9080||reviews.default.svc.cluster.local');
+    const reviewed = api.requests.filter((r) => r.path === '/apis/authentication.k8s.io/v1/tokenreviews');
+    expect(reviewed.length).toBeGreaterThanOrEqual(2);
   });
 });
 
