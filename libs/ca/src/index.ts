@@ -25,6 +25,8 @@ export type { NodeLike } from './proxy-identity.js';
 export { proxyConfigNamespace, checkProxyIdentity } from './proxy-identity.js';
 export type { SecureGrpcOptions, SecureGrpcServer } from './secure-grpc-server.js';
 export { listenSecureGrpc } from './secure-grpc-server.js';
+export type { ServingCertificate, ServingCertificateOptions, ServingPem } from './serving-certificate.js';
+export { createServingCertificate } from './serving-certificate.js';
 export { loadOrCreateFileCa, CA_FILE_NAMES } from './file-ca-store.js';
 export type { KubeCaOptions } from './kube-ca-store.js';
 export { loadOrCreateKubeCa, CA_SECRET, PLUGGED_CA_SECRET, CA_SECRET_TYPE } from './kube-ca-store.js';

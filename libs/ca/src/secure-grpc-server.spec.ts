@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { startSecureFixture, statusOf, PRODUCTPAGE_TOKEN, WRONG_AUDIENCE_TOKEN, type SecureFixture } from './testing/ca-fixture.js';
 import { createCertificate, firstAdsResponse, firstDeltaResponse, generateCsr } from './testing/tls-client.js';
@@ -78,6 +79,29 @@ describe('CreateCertificate over TLS (istiod 15012)', () => {
       'certificate request refused: failed to validate the JWT: [invalid bearer token, service account token has been invalidated]',
       expect.stringMatching(/^certificate request refused: failed to validate the JWT: \[invalid bearer token, token audiences \["https:\/\/kubernetes.default.svc"\] is invalid/),
     ]));
+  });
+});
+
+/** The serving certificate a new TLS connection gets (verified against the root with istiod's name). */
+function servedCertificate(): Promise<tls.PeerCertificate> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port: f.port, servername: 'istiod.istio-system.svc', ca: f.bundle.rootCertPem, ALPNProtocols: ['h2'] }, () => {
+      const cert = socket.getPeerCertificate();
+      socket.end();
+      resolve(cert);
+    });
+    socket.on('error', reject);
+  });
+}
+
+describe('the serving certificate', () => {
+  it('names istiod and is re-issued without a restart; new connections get the new one', async () => {
+    const before = await servedCertificate();
+    expect(before.subjectaltname).toBe('DNS:istiod.istio-system.svc');
+    await f.serving.rotate();
+    const after = await servedCertificate();
+    expect(after.serialNumber).not.toBe(before.serialNumber);
+    expect(after.subjectaltname).toBe('DNS:istiod.istio-system.svc');
   });
 });
 

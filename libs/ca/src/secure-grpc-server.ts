@@ -4,14 +4,14 @@ import { CaError } from './ca-error.js';
 import type { GrpcService } from './ca-service.js';
 import type { Logger } from './logger.js';
 import { checkProxyIdentity, type NodeLike } from './proxy-identity.js';
+import type { ServingCertificate } from './serving-certificate.js';
 
 /** Options of {@link listenSecureGrpc}. */
 export interface SecureGrpcOptions {
   /** e.g. `0.0.0.0:15012` or `127.0.0.1:0`. */
   readonly address: string;
-  /** PEM chain (leaf first) and key of the serving certificate. */
-  readonly certChainPem: string;
-  readonly keyPem: string;
+  /** The serving certificate (re-issued before it expires; new connections get the new one). */
+  readonly serving: ServingCertificate;
   /** The services to serve: the CA service (it authenticates itself) and the ADS service. */
   readonly services: readonly GrpcService[];
   /** Authenticates every xDS stream before its first message is handed on. */
@@ -81,7 +81,8 @@ export async function listenSecureGrpc(o: SecureGrpcOptions): Promise<SecureGrpc
   };
   const server = new grpc.Server({ interceptors: [interceptor] });
   for (const s of o.services) server.addService(s.service, s.implementation);
-  const creds = grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(o.certChainPem), private_key: Buffer.from(o.keyPem) }], false);
+  // grpc-js names the first parameter caCertificateProvider but uses it as the identity provider.
+  const creds = grpc.experimental.createCertificateProviderServerCredentials(o.serving.grpcProvider, null, false);
   const port = await new Promise<number>((resolve, reject) => server.bindAsync(o.address, creds, (err, p) => (err ? reject(err) : resolve(p))));
   return { server, port };
 }

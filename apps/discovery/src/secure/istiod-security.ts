@@ -4,7 +4,7 @@ import {
   createCaService,
   createLabTokenAuthenticator,
   createTokenReviewAuthenticator,
-  issueServingCert,
+  createServingCertificate,
   listenSecureGrpc,
   loadOrCreateFileCa,
   loadOrCreateKubeCa,
@@ -14,6 +14,7 @@ import {
   type Authenticator,
   type CaBundle,
   type RootCertPublisher,
+  type ServingCertificate,
 } from '@minipilot/ca';
 import type * as grpc from '@grpc/grpc-js';
 import type { XdsServer } from '@minipilot/xds-server';
@@ -49,13 +50,13 @@ export interface IstiodSecurity {
   bundle(): CaBundle;
   /** istiod's DNS names for its serving certificate. */
   readonly dnsNames: readonly string[];
-  /** The serving certificate (chain leaf first) and key, also used for the webhooks on 15017 as istiod does. */
-  readonly serving: { readonly chainPem: string; readonly keyPem: string };
+  /** The serving certificate, re-issued at half its lifetime; also used for the webhooks on 15017 as istiod does. */
+  readonly serving: ServingCertificate;
   stop(): Promise<void>;
 }
 
-/** istiod's serving certificate lifetime here: the workload maximum (no rotation; restart renews it). */
-const SERVING_CERT_TTL_SECONDS = MAX_WORKLOAD_CERT_TTL_SECONDS;
+/** istiod's serving certificate lifetime here (24h, re-issued every 12h). */
+const SERVING_CERT_TTL_SECONDS = DEFAULT_WORKLOAD_CERT_TTL_SECONDS;
 
 /**
  * The DNS names istiod's serving certificate carries: `istiod.<ns>.svc` (what CA_ADDR and
@@ -98,7 +99,7 @@ export async function startIstiodSecurity(o: IstiodSecurityOptions): Promise<Ist
     if (!mode.labTokenFile) log.info({}, 'no cluster and no --lab-token-file: every call on the secure port is refused as unauthenticated');
   }
   const dnsNames = istiodDnsNames(mode.namespace);
-  const serving = await issueServingCert(bundle, dnsNames, SERVING_CERT_TTL_SECONDS);
+  const serving = await createServingCertificate({ bundle: () => bundle, dnsNames, ttlSeconds: SERVING_CERT_TTL_SECONDS, logger: log });
   const ca = createCaService({
     bundle: () => bundle,
     authenticator,
@@ -109,7 +110,7 @@ export async function startIstiodSecurity(o: IstiodSecurityOptions): Promise<Ist
   o.metrics?.setRootExpiry(bundle.signingCert.notAfter);
   let server: grpc.Server | undefined;
   try {
-    const bound = await listenSecureGrpc({ address: o.secureGrpcAddr, certChainPem: serving.chainPem, keyPem: serving.keyPem, services: [ca, o.xds], authenticator, logger: o.logger });
+    const bound = await listenSecureGrpc({ address: o.secureGrpcAddr, serving, services: [ca, o.xds], authenticator, logger: o.logger });
     server = bound.server;
     log.info({ port: bound.port, dnsNames }, 'secure gRPC (xDS + CA) listening');
     return {
@@ -117,13 +118,15 @@ export async function startIstiodSecurity(o: IstiodSecurityOptions): Promise<Ist
       rootCertPem: () => bundle.rootCertPem,
       bundle: () => bundle,
       dnsNames,
-      serving: { chainPem: serving.chainPem, keyPem: serving.keyPem },
+      serving,
       async stop() {
+        serving.stop();
         await publisher?.stop();
         await new Promise<void>((resolve) => server!.tryShutdown(() => resolve()));
       },
     };
   } catch (err) {
+    serving.stop();
     await publisher?.stop();
     server?.forceShutdown();
     throw err;

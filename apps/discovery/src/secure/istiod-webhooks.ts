@@ -51,7 +51,7 @@ export async function startIstiodWebhooks(o: IstiodWebhooksOptions): Promise<Ist
   let server: https.Server | undefined;
   try {
     await watch?.synced;
-    const started = await startWebhookServer({ address: o.httpsAddr, certChainPem: o.security.serving.chainPem, keyPem: o.security.serving.keyPem, injection, logger: o.logger, ...(o.metrics ? { onOutcome: o.metrics.onWebhook } : {}) });
+    const started = await startWebhookServer({ address: o.httpsAddr, serving: o.security.serving, injection, logger: o.logger, ...(o.metrics ? { onOutcome: o.metrics.onWebhook } : {}) });
     server = started.server;
     o.logger.info({ scope: 'webhook', port: started.port }, 'webhooks (/inject, /validate) listening');
     return {

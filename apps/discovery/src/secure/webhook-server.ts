@@ -1,5 +1,6 @@
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { ServingCertificate } from '@minipilot/ca';
 import { injectPathOverrides, reviewInjection, type InjectionContext } from '@minipilot/injection';
 import type { AppLogger } from '../logger.js';
 import { reviewValidation } from './validation-review.js';
@@ -8,8 +9,8 @@ import { reviewValidation } from './validation-review.js';
 export interface WebhookServerOptions {
   /** istiod --httpsAddr, e.g. `0.0.0.0:15017`. */
   readonly address: string;
-  readonly certChainPem: string;
-  readonly keyPem: string;
+  /** istiod's serving certificate; a re-issued one applies to new connections. */
+  readonly serving: ServingCertificate;
   /** The injection context in force now (the injector ConfigMap may change at any time). */
   readonly injection: () => InjectionContext;
   readonly logger: AppLogger;
@@ -26,7 +27,8 @@ const MAX_BODY = 8 * 1024 * 1024;
  */
 export async function startWebhookServer(o: WebhookServerOptions): Promise<{ server: https.Server; port: number }> {
   const log = o.logger;
-  const server = https.createServer({ cert: o.certChainPem, key: o.keyPem }, (req, res) => {
+  const first = o.serving.current();
+  const server = https.createServer({ cert: first.chainPem, key: first.keyPem }, (req, res) => {
     const path = new URL(req.url ?? '/', 'https://localhost').pathname;
     const webhook = path === '/inject' || path.startsWith('/inject/') ? 'inject' : path === '/validate' ? 'validate' : undefined;
     if (!webhook) {
@@ -66,6 +68,8 @@ export async function startWebhookServer(o: WebhookServerOptions): Promise<{ ser
       }
     });
   });
+  const unsubscribe = o.serving.onRotate((pem) => server.setSecureContext({ cert: pem.chainPem, key: pem.keyPem }));
+  server.on('close', unsubscribe);
   const [host, portText] = splitAddress(o.address);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -5,7 +5,8 @@ import { createSnapshot, createXdsServer, type XdsServer } from '@minipilot/xds-
 import { createSelfSignedCa, type CaBundle } from '../ca-bundle.js';
 import { createCaService } from '../ca-service.js';
 import { listenSecureGrpc } from '../secure-grpc-server.js';
-import { issueServingCert, DEFAULT_WORKLOAD_CERT_TTL_SECONDS, MAX_WORKLOAD_CERT_TTL_SECONDS } from '../sign-csr.js';
+import { DEFAULT_WORKLOAD_CERT_TTL_SECONDS, MAX_WORKLOAD_CERT_TTL_SECONDS } from '../sign-csr.js';
+import { createServingCertificate, type ServingCertificate } from '../serving-certificate.js';
 import { createTokenReviewAuthenticator } from '../token-review-authenticator.js';
 import type { Logger } from '../logger.js';
 
@@ -32,6 +33,7 @@ export interface SecureFixture {
   readonly port: number;
   readonly xds: XdsServer;
   readonly logger: RecordedLogger;
+  readonly serving: ServingCertificate;
   stop(): Promise<void>;
 }
 
@@ -53,11 +55,12 @@ export async function startSecureFixture(): Promise<SecureFixture> {
   const xds = createXdsServer({
     source: { watch: (_node, onSnapshot) => (onSnapshot(createSnapshot({ 'type.googleapis.com/envoy.config.cluster.v3.Cluster': [] })), () => {}) },
   });
-  const serving = await issueServingCert(bundle, ['istiod.istio-system.svc'], 3600);
-  const { server, port } = await listenSecureGrpc({ address: '127.0.0.1:0', certChainPem: serving.chainPem, keyPem: serving.keyPem, services: [ca, xds], authenticator, logger });
+  const serving = await createServingCertificate({ bundle: () => bundle, dnsNames: ['istiod.istio-system.svc'], ttlSeconds: 3600, logger });
+  const { server, port } = await listenSecureGrpc({ address: '127.0.0.1:0', serving, services: [ca, xds], authenticator, logger });
   return {
-    api, bundle, port, xds, logger,
+    api, bundle, port, xds, logger, serving,
     async stop() {
+      serving.stop();
       xds.closeAll();
       server.forceShutdown();
       await api.stop();
