@@ -131,7 +131,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     monitoring = mon.server;
     ready = true;
     webhooks?.markReady().catch((err: unknown) => log.error({ scope: 'webhook', err }, 'patching the webhook configurations failed'));
-    log.info({ xds: bound.port, ...(security ? { secureXds: security.securePort } : {}), monitoring: mon.port, source: o.sourceName }, 'minipilot discovery ready');
+    log.info({ xds: bound.port, ...(security ? { secureXds: security.securePort } : {}), ...(webhooks ? { webhooks: webhooks.httpsPort } : {}), monitoring: mon.port, source: o.sourceName }, 'minipilot discovery ready');
     return {
       xdsPort: bound.port,
       monitoringPort: mon.port,
