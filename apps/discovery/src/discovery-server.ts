@@ -14,6 +14,9 @@ import { debugRoutes } from './http/debug-routes.js';
 import type { AppLogger } from './logger.js';
 import { createOnceSet } from './once-set.js';
 import { createPushHistory } from './http/push-history.js';
+import { startIstiodSecurity, type IstiodSecurity, type IstiodSecurityOptions } from './secure/istiod-security.js';
+import { startIstiodWebhooks, type IstiodWebhooks } from './secure/istiod-webhooks.js';
+import { createSecurityMetrics } from './secure/security-metrics.js';
 
 /** Settings of the discovery server (flags and env vars map onto these). */
 export interface DiscoveryOptions {
@@ -27,6 +30,14 @@ export interface DiscoveryOptions {
   readonly monitoringAddr: string;
   readonly meshConfigFile?: string;
   readonly logger: AppLogger;
+  /**
+   * istiod's secure side: the CA and the TLS gRPC server (xDS + CreateCertificate, istiod's 15012).
+   * Absent: plaintext xDS only. The trust domain comes from the mesh config.
+   */
+  readonly security?: Pick<IstiodSecurityOptions, 'mode' | 'secureGrpcAddr'> & {
+    /** istiod --httpsAddr for the /inject and /validate webhooks (e.g. `0.0.0.0:15017`); absent: no webhooks. */
+    readonly httpsAddr?: string;
+  };
   /** Observes every xDS event (tests use it to see ACKs and NACKs). */
   readonly onXdsEvent?: (e: XdsEvent) => void;
   /**
@@ -57,6 +68,10 @@ export const DEFAULT_PUSH_LIMITS: PushLimits = { ...DEFAULT_LOAD_LIMITS, pushThr
 export interface DiscoveryServer {
   readonly xdsPort: number;
   readonly monitoringPort: number;
+  /** The secure gRPC port (xDS + CA) when `security` is set. */
+  readonly securePort?: number;
+  /** The webhook port when `security.httpsAddr` is set. */
+  readonly httpsPort?: number;
   readonly xds: XdsServer;
   /** The push context currently served. */
   push(): PushContext;
@@ -143,29 +158,43 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
   xdsRef = xds;
   let grpcServer: grpc.Server | undefined;
   let monitoring: http.Server | undefined;
+  let security: IstiodSecurity | undefined;
+  let webhooks: IstiodWebhooks | undefined;
   try {
     const bound = await listenXds(xds, o.grpcAddr);
     grpcServer = bound.grpcServer;
+    // istiod's secure side (CA + xDS over TLS on 15012); see ./secure.
+    const securityMetrics = o.security ? createSecurityMetrics(metrics.registry) : undefined;
+    if (o.security) security = await startIstiodSecurity({ ...o.security, trustDomain: mesh.trustDomain, xds, logger: log, metrics: securityMetrics! });
+    if (security && o.security?.httpsAddr) webhooks = await startIstiodWebhooks({ httpsAddr: o.security.httpsAddr, security, mode: o.security.mode, mesh, isReady: () => ready, logger: log, metrics: securityMetrics! });
     const routes = debugRoutes({ isReady: () => ready, ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}), xds, snapshots, current: () => source.current() ?? current!, push: () => push, mesh, metrics: metrics.registry, logger: log, history });
+    if (security) routes.set('/debug/ca-root', () => ({ status: 200, body: security!.rootCertPem(), contentType: 'application/x-pem-file' }));
     const mon = await startMonitoringServer(o.monitoringAddr, routes);
     monitoring = mon.server;
     ready = true;
-    log.info({ xds: bound.port, monitoring: mon.port, source: o.sourceName }, 'minipilot discovery ready');
+    webhooks?.markReady().catch((err: unknown) => log.error({ scope: 'webhook', err }, 'patching the webhook configurations failed'));
+    log.info({ xds: bound.port, ...(security ? { secureXds: security.securePort } : {}), ...(webhooks ? { webhooks: webhooks.httpsPort } : {}), monitoring: mon.port, source: o.sourceName }, 'minipilot discovery ready');
     return {
       xdsPort: bound.port,
       monitoringPort: mon.port,
+      ...(security ? { securePort: security.securePort } : {}),
+      ...(webhooks ? { httpsPort: webhooks.httpsPort } : {}),
       xds,
       push: () => push,
       async stop() {
         ready = false;
         await source.stop();
         xds.closeAll();
+        await webhooks?.stop();
+        await security?.stop();
         await new Promise<void>((resolve) => grpcServer!.tryShutdown(() => resolve()));
         await new Promise<void>((resolve) => monitoring!.close(() => resolve()));
       },
     };
   } catch (err) {
     await source.stop();
+    await webhooks?.stop();
+    await security?.stop();
     grpcServer?.forceShutdown();
     monitoring?.close();
     throw err;

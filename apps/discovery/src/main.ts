@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import { createDiscoveryCommand, type CliOptions } from './options.js';
 import { startDiscoveryServer } from './discovery-server.js';
 import { createLogger, routeGrpcLogs } from './logger.js';
-import { createFileSource, createKubeSource, type ConfigSource, type KubeSourceStatus } from '@minipilot/config-sources';
+import { createFileSource, createKubeSource, loadKubeConfig, type ConfigSource, type KubeSourceStatus } from '@minipilot/config-sources';
+import type { CaMode } from './secure/istiod-security.js';
 import type { AppLogger } from './logger.js';
 
 /** Binds `:PORT` on all IPv4 addresses, as istiod's `:15010` does. */
@@ -39,6 +40,12 @@ function createSource(o: CliOptions, logger: AppLogger): SelectedSource {
   return { source: createFileSource({ dir, ...debounce }), name: o.source.embedded ? `${dir} (embedded lab)` : dir };
 }
 
+/** The CA follows the config source: a cluster's Secrets and TokenReview, or the CA directory. */
+function caMode(o: CliOptions): CaMode {
+  if (o.source.type === 'kubernetes') return { type: 'kubernetes', kubeConfig: loadKubeConfig(o.source.kubeconfig), namespace: o.istiodNamespace };
+  return { type: 'file', caDir: o.caDir, namespace: o.istiodNamespace, ...(o.labTokenFile ? { labTokenFile: o.labTokenFile } : {}) };
+}
+
 async function run(o: CliOptions): Promise<void> {
   const logger = createLogger(o.logLevel, { format: o.logFormat });
   routeGrpcLogs(logger);
@@ -49,6 +56,7 @@ async function run(o: CliOptions): Promise<void> {
     ...(readinessDetail ? { readinessDetail } : {}),
     grpcAddr: bindAddress(o.grpcAddr),
     monitoringAddr: bindAddress(o.monitoringAddr),
+    ...(o.secureGrpcAddr ? { security: { mode: caMode(o), secureGrpcAddr: bindAddress(o.secureGrpcAddr), ...(o.httpsAddr ? { httpsAddr: bindAddress(o.httpsAddr) } : {}) } } : {}),
     ...(o.mesh ? { meshConfigFile: o.mesh } : {}),
     logger,
     limits: o.limits,

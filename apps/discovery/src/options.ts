@@ -10,6 +10,9 @@ import type { LogFormat } from './logger.js';
 /** The embedded lab config served when no `--config-dir` is given (bookinfo-like, no cluster needed). */
 export const EMBEDDED_LAB_DIR = path.resolve(__dirname, '..', 'lab');
 
+/** Where the CA keeps its root and key without a cluster (`--ca-dir`), so the root survives restarts. */
+export const DEFAULT_CA_DIR = path.join(os.homedir(), '.minipilot', 'ca');
+
 /** Which config source `--source` asks for; `auto` decides from the other flags and the environment. */
 export type SourceChoice = 'file' | 'kubernetes' | 'auto';
 
@@ -31,6 +34,16 @@ export interface CliOptions {
   readonly source: SourceSelection;
   readonly grpcAddr: string;
   readonly monitoringAddr: string;
+  /** istiod --secureGRPCAddr (xDS + CA over TLS); empty turns it off. */
+  readonly secureGrpcAddr: string;
+  /** istiod --httpsAddr: /inject and /validate over TLS; empty turns them off. */
+  readonly httpsAddr: string;
+  /** File mode: the CA directory (ca-cert.pem, ca-key.pem, root-cert.pem; optional cert-chain.pem). */
+  readonly caDir: string;
+  /** File mode: the one bearer token accepted on the secure port (lab token mode); off when absent. */
+  readonly labTokenFile?: string;
+  /** istiod's namespace (POD_NAMESPACE): istio-ca-secret and the serving certificate's names. */
+  readonly istiodNamespace: string;
   readonly mesh?: string;
   readonly logLevel: string;
   readonly logFormat: LogFormat;
@@ -91,6 +104,11 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
     .addOption(new Option('--watch-namespace <namespace>', 'watch only this namespace (default: all namespaces)').env('MINIPILOT_WATCH_NAMESPACE'))
     .addOption(new Option('--grpc-addr <addr>', 'address of the plaintext gRPC xDS server (istiod --grpcAddr)').env('MINIPILOT_GRPC_ADDR').default(':15010'))
     .addOption(new Option('--monitoring-addr <addr>', 'address of /ready, /metrics and /debug/* (istiod --monitoringAddr)').env('MINIPILOT_MONITORING_ADDR').default(':15014'))
+    .addOption(new Option('--secure-grpc-addr <addr>', 'address of gRPC over TLS serving xDS and the CA (istiod --secureGRPCAddr); empty string: off').env('MINIPILOT_SECURE_GRPC_ADDR').default(':15012'))
+    .addOption(new Option('--https-addr <addr>', 'address of the HTTPS webhooks /inject and /validate (istiod --httpsAddr; needs the secure port); empty string: off').env('MINIPILOT_HTTPS_ADDR').default(':15017'))
+    .addOption(new Option('--ca-dir <dir>', 'without a cluster: directory of the CA root and key (ca-cert.pem, ca-key.pem; generated on first start; a plugged-in CA adds cert-chain.pem and root-cert.pem)').env('MINIPILOT_CA_DIR').default(DEFAULT_CA_DIR))
+    .addOption(new Option('--lab-token-file <file>', 'without a cluster: accept the bearer token in this file on the secure port (lab token mode; off by default)').env('MINIPILOT_LAB_TOKEN_FILE'))
+    .addOption(new Option('--istiod-namespace <namespace>', "minipilot's own namespace: istio-ca-secret lives there and the serving certificate names istiod.<namespace>.svc").env('POD_NAMESPACE').default('istio-system'))
     .addOption(new Option('--mesh <file>', "MeshConfig YAML (istiod's mesh ConfigMap format); defaults are istiod's").env('MINIPILOT_MESH_CONFIG'))
     .addOption(new Option('--log-level <level>', 'log level: debug, info, warn, error (changeable at run time: /debug/loglevel?level=debug)').env('LOG_LEVEL').default('info').choices(['debug', 'info', 'warn', 'error']))
     .addOption(new Option('--log-format <format>', 'json: one JSON object per line (as istiod --log_as_json); text: one human-readable line per event').env('MINIPILOT_LOG_FORMAT').default('json').choices(['json', 'text']))
@@ -110,6 +128,11 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
         }),
         grpcAddr: checkListenAddress(opts['grpcAddr']!, '--grpc-addr'),
         monitoringAddr: checkListenAddress(opts['monitoringAddr']!, '--monitoring-addr'),
+        secureGrpcAddr: opts['secureGrpcAddr'] ? checkListenAddress(opts['secureGrpcAddr'], '--secure-grpc-addr') : '',
+        httpsAddr: opts['httpsAddr'] ? checkListenAddress(opts['httpsAddr'], '--https-addr') : '',
+        caDir: path.resolve(opts['caDir']!),
+        ...(opts['labTokenFile'] ? { labTokenFile: path.resolve(opts['labTokenFile']) } : {}),
+        istiodNamespace: opts['istiodNamespace']!,
         ...(opts['mesh'] ? { mesh: path.resolve(opts['mesh']) } : {}),
         logLevel: opts['logLevel']!,
         logFormat: opts['logFormat'] as LogFormat,

@@ -41,6 +41,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   '/debug/push_status': 'the current push context: services, virtual services, config problems',
   '/debug/config_dump': "Envoy's admin ConfigDump of what a proxy gets (?proxyID=<node id or pod.namespace>); translated on demand for a proxy that is not connected (&labels=app=x,version=v1); &format=resources for per-type lists",
   '/debug/mesh': 'the mesh config in force',
+  '/debug/ca-root': "the CA's root certificate (PEM), what istio-ca-root-cert holds (when the secure port is on)",
 };
 
 /** The fixed route table of the monitoring server. */

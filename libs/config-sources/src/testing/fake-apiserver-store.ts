@@ -26,6 +26,11 @@ export function fakeResources(istioVersions: readonly string[]): FakeResource[] 
     { group: '', versions: ['v1'], kind: 'Namespace', plural: 'namespaces', namespaced: false, builtin: true },
     { group: '', versions: ['v1'], kind: 'Endpoints', plural: 'endpoints', namespaced: true, builtin: true },
     { group: 'discovery.k8s.io', versions: ['v1'], kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, builtin: true },
+    // What istiod's CA and webhook controllers read and write.
+    { group: '', versions: ['v1'], kind: 'ConfigMap', plural: 'configmaps', namespaced: true, builtin: true },
+    { group: '', versions: ['v1'], kind: 'Secret', plural: 'secrets', namespaced: true, builtin: true },
+    { group: 'admissionregistration.k8s.io', versions: ['v1'], kind: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', namespaced: false, builtin: true },
+    { group: 'admissionregistration.k8s.io', versions: ['v1'], kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', namespaced: false, builtin: true },
   ];
 }
 

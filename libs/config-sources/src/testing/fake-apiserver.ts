@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createFakeStore, fakeResources, type FakeResource, type FakeStore, type StoreEvent, type StoredObject } from './fake-apiserver-store.js';
+import { createFakeWrites, type FakeTokenOwner } from './fake-apiserver-writes.js';
 
 // An emulated Kubernetes API server for tests (no kube-apiserver binary can be installed here). It
 // speaks the real HTTP protocol of list and watch: API discovery documents, paged LISTs with a
@@ -43,6 +44,11 @@ export interface FakeApiServer {
   expireWatches(): void;
   /** Sends a BOOKMARK at the current resourceVersion on every watch that allowed bookmarks. */
   bookmark(): void;
+  /**
+   * Makes `token` a valid bearer token for TokenReview (authentication.k8s.io/v1), owned by
+   * `owner.username` (e.g. `system:serviceaccount:default:bookinfo`) for `owner.audiences`.
+   */
+  addToken(token: string, owner: FakeTokenOwner): void;
   /** Answers the next `count` requests matching `match` (default: all) with HTTP `status`. */
   failNext(count: number, status?: number, match?: (r: RecordedRequest) => boolean): void;
   /** Takes the server away: stops listening and destroys every connection. State is kept. */
@@ -68,6 +74,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
   const sockets = new Set<Socket>();
   const failures: { count: number; status: number; match: (r: RecordedRequest) => boolean }[] = [];
   let port = 0;
+  const writes = createFakeWrites(store);
 
   const server = http.createServer((req, res) => handle(req, res));
   server.on('connection', (s) => {
@@ -85,6 +92,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       failure.count -= 1;
       return status(res, failure.status, 'InternalError', 'injected failure');
     }
+    if (writes.handle(req, res, url.pathname)) return;
     if (rec.method !== 'GET') return status(res, 405, 'MethodNotAllowed', 'the emulated API server only lists and watches');
     const doc = discovery(url.pathname);
     if (doc) return json(res, 200, doc);
@@ -122,18 +130,17 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     return resource.group ? { ...o, apiVersion: `${resource.group}/${version}` } : o;
   }
 
-  function selected(o: StoredObject, fieldSelector: string | undefined): boolean {
-    if (!fieldSelector) return true;
-    return fieldSelector.split(',').every((term) => {
+  function selected(o: StoredObject, fieldSelector: string | undefined, labelSelector?: string): boolean {
+    return (fieldSelector ?? '').split(',').filter((t) => t !== '').every((term) => {
       const [field, value] = term.split('=', 2);
       if (field === 'metadata.name') return o.metadata.name === value;
       if (field === 'metadata.namespace') return o.metadata.namespace === value;
       return true;
-    });
+    }) && labelsMatch(o, labelSelector);
   }
 
   function list(res: http.ServerResponse, resource: FakeResource, version: string, ns: string | undefined, q: Readonly<Record<string, string>>): void {
-    const all = store.list(resource, ns).filter((o) => selected(o, q['fieldSelector']));
+    const all = store.list(resource, ns).filter((o) => selected(o, q['fieldSelector'], q['labelSelector']));
     let offset = 0;
     let listRv = store.rv();
     if (q['continue']) {
@@ -161,13 +168,14 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       return;
     }
     const fieldSelector = q['fieldSelector'];
+    const labelSelector = q['labelSelector'];
     if (fromRv === undefined) {
-      for (const o of store.list(resource, ns)) if (selected(o, fieldSelector)) send('ADDED', served(o, resource, version, false));
+      for (const o of store.list(resource, ns)) if (selected(o, fieldSelector, labelSelector)) send('ADDED', served(o, resource, version, false));
     } else {
-      for (const e of store.historySince(resource, fromRv, ns)) if (selected(e.object, fieldSelector)) send(e.type, served(e.object, resource, version, false));
+      for (const e of store.historySince(resource, fromRv, ns)) if (selected(e.object, fieldSelector, labelSelector)) send(e.type, served(e.object, resource, version, false));
     }
     const unsubscribe = store.subscribe((e: StoreEvent) => {
-      if (e.resource === resource && (ns === undefined || e.object.metadata.namespace === ns) && selected(e.object, fieldSelector)) {
+      if (e.resource === resource && (ns === undefined || e.object.metadata.namespace === ns) && selected(e.object, fieldSelector, labelSelector)) {
         send(e.type, served(e.object, resource, version, false));
       }
     });
@@ -219,6 +227,7 @@ contexts:
 current-context: emulated
 `,
     apply: (obj) => store.apply(obj),
+    addToken: (token, owner) => writes.addToken(token, owner),
     remove: (kind, ns, name) => store.remove(kind, ns, name),
     openWatches: () => watches.size,
     dropWatches() {
@@ -247,6 +256,15 @@ current-context: emulated
     },
     start: listen,
   };
+}
+
+/** Equality terms of a label selector (`a=b,c==d`), the only form the emulated server needs. */
+function labelsMatch(o: StoredObject, labelSelector: string | undefined): boolean {
+  const labels = (o.metadata['labels'] ?? {}) as Record<string, string>;
+  return (labelSelector ?? '').split(',').filter((t) => t !== '').every((term) => {
+    const [key, value] = term.split(/==?/, 2);
+    return labels[key!.trim()] === value?.trim();
+  });
 }
 
 function gone(): object {
