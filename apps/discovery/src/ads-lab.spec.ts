@@ -56,8 +56,9 @@ describe.each([false, true])('embedded lab over ADS (delta=%s)', (delta) => {
       node: { id: 'sidecar~10.244.0.21~reviews-v1-0.default~default.svc.cluster.local', metadata: { GENERATOR: 'grpc' } },
     });
     try {
-      other.request({ typeUrl: 'istio.io/debug/syncz', names: [] });
-      expect((await other.expectResponse('istio.io/debug/syncz')).resources).toEqual([]);
+      // (istio.io/debug/* types are answered by the debug hook: see proxy-status.spec.ts)
+      other.request({ typeUrl: 'type.googleapis.com/minipilot.test.Unknown', names: [] });
+      expect((await other.expectResponse('type.googleapis.com/minipilot.test.Unknown')).resources).toEqual([]);
       const name = 'outbound|9080||reviews.default.svc.cluster.local';
       const resp = await other.requestResponseNack(TypeUrl.RouteConfiguration, [name], 'test: rejected');
       expect(resp.resources.map((r) => r.name)).toEqual([name]);

@@ -8,6 +8,8 @@ import { createXdsServer, listenXds, type XdsServer, type XdsEvent } from '@mini
 import { createPushPipeline, type PushPipeline } from '@minipilot/push';
 import { createDiscoveryMetrics, pushTriggerFor } from './metrics.js';
 import { createPushMetrics } from './push-metrics.js';
+import { answerDebugRequest, DEBUG_TYPE_URLS, isDebugNode } from './debug-xds/debug-requests.js';
+import { versionInfo } from './version.js';
 import { createLoadShedder, DEFAULT_LOAD_LIMITS, type LoadLimits } from './load-shedding.js';
 import { startMonitoringServer } from './http/monitoring-server.js';
 import { debugRoutes } from './http/debug-routes.js';
@@ -147,6 +149,11 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     maxPendingBytes: limits.maxPendingBytes,
     maxStreamPendingBytes: limits.maxStreamPendingBytes,
     stuckStreamTimeoutMs: limits.stuckStreamTimeoutMs,
+    debug: {
+      typeUrls: new Set(DEBUG_TYPE_URLS),
+      isDebugNode,
+      answer: (req) => answerDebugRequest(req, { xds: xdsRef!, snapshots: snapshots!, push: () => push }, versionInfo().version),
+    },
     onEvent: (e) => {
       metrics.onXdsEvent(e);
       pushMetrics.onXdsEvent(e);

@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { coreV3 } from '@minipilot/envoy-api';
+import type { coreV3, discoveryV3 } from '@minipilot/envoy-api';
 import type { NackRecord } from './nack-log.js';
 import type { XdsSnapshot } from './snapshot.js';
 
@@ -100,6 +100,16 @@ export interface XdsServerOptions {
    * logged and reported as a `stuck` event (default 120 s; 0 disables).
    */
   stuckStreamTimeoutMs?: number;
+  /**
+   * istiod's debug types over xDS (`istio.io/debug/syncz`, ...), for debug clients such as
+   * `istioctl proxy-status`: a SotW request of one of `typeUrls` is answered by `answer` at once
+   * (its ACK is ignored), and a stream whose node `isDebugNode` gets no snapshot watch at all.
+   */
+  debug?: {
+    readonly typeUrls: ReadonlySet<string>;
+    isDebugNode(node: coreV3.Node): boolean;
+    answer(request: discoveryV3.DiscoveryRequest): discoveryV3.DiscoveryResponse | undefined;
+  };
   /**
    * Admission of new streams (load shedding): returns a reason to refuse the stream with
    * UNAVAILABLE, or undefined to accept it. Checked once per stream, before its first request.

@@ -205,6 +205,7 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
     });
     ctx.logger.info({ streamId, nodeId: nodeId(), delta }, 'xds: stream connected');
     ctx.emit({ kind: 'connect', streamId, nodeId: nodeId(), delta });
+    if (ctx.options.debug?.isDebugNode(node)) return true; // a debug client (istioctl): debug types only, no Envoy config
     try {
       stopWatch = ctx.options.source.watch(node, (next) => {
         if (closed) return;
@@ -221,10 +222,20 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
     if (closed) return;
     guarded(() => {
       if (!node && !start(request)) return;
+      if (!delta && answerDebug(request as unknown as discoveryV3.DiscoveryRequest)) return;
       protocol.onRequest(request);
       protocol.flush();
     });
   });
+  /** istiod's debug types (SotW): each request is answered at once by the debug hook; ACKs of them are ignored. */
+  function answerDebug(req: discoveryV3.DiscoveryRequest): boolean {
+    const debug = ctx.options.debug;
+    if (!debug || !debug.typeUrls.has(req.typeUrl)) return false;
+    if (req.responseNonce !== '') return true;
+    const response = debug.answer(req);
+    if (response) call.write(response as unknown as Res);
+    return true;
+  }
   call.on('end', () => {
     close();
     call.end();

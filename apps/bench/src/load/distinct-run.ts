@@ -26,8 +26,13 @@ export interface DistinctResult {
   /** Encoded bytes sent for the edit to proxies that cannot see the VirtualService (goal 0), and per affected proxy. */
   readonly bytesToUnaffected: number;
   readonly bytesPerAffected: Summary;
-  /** Server RSS before the clients, after all were ready, and the slope per proxy. */
-  readonly rss: { readonly beforeMiB: number; readonly afterMiB: number; readonly perProxyKiB: number };
+  /**
+   * Server RSS before the clients and after all were ready (RSS keeps its high-water mark, so
+   * `perProxyKiB` = growth / M includes the shared parts and transient write buffers), and the
+   * per-proxy slope of the heap retained: heap in use after a GC with all M proxies connected, minus
+   * the same with half of them closed, per closed proxy.
+   */
+  readonly rss: { readonly beforeMiB: number; readonly afterMiB: number; readonly perProxyKiB: number; readonly heapSlopeKiB: number };
   readonly eventLoopP99Ms: number;
   /** Shared parts the server built (scopes: outbound config; workloads: inbound config) and cached resources. */
   readonly parts: { readonly scopes: number; readonly workloads: number; readonly cacheEntries: number };
@@ -70,7 +75,7 @@ export async function runDistinct(worker: WorkerHandle, o: DistinctOptions, fixt
   };
   const bench = await startBenchServer(source, onEvent);
   const loop = monitorEventLoopDelay({ resolution: 5 });
-  let real: { connected: Awaited<ReturnType<typeof connect>>; rssBefore: number; rssAfter: number; latency: number[]; cpuMs: number; parts: DistinctResult['parts'] };
+  let real: { connected: Awaited<ReturnType<typeof connect>>; rssBefore: number; rssAfter: number; latency: number[]; cpuMs: number; parts: DistinctResult['parts']; heapSlopeKiB: number };
   try {
     const rssBefore = settledRss();
     loop.enable();
@@ -87,10 +92,18 @@ export async function runDistinct(worker: WorkerHandle, o: DistinctOptions, fixt
     const cpu = process.cpuUsage(cpu0);
     loop.disable();
     const stats = bench.pipeline.stats();
+    collectGarbage();
+    const heapAll = process.memoryUsage().heapUsed;
+    const half = Math.floor(o.clients / 2);
+    await worker.request({ cmd: 'release', count: half }, 'released', 30_000);
+    await waitUntil(() => bench.xds.streamCount() <= o.clients - half, 10_000);
+    collectGarbage();
+    const heapSlopeKiB = half > 0 ? Math.round((heapAll - process.memoryUsage().heapUsed) / 1024 / half) : 0;
     real = {
       connected, rssBefore, rssAfter, cpuMs: (cpu.user + cpu.system) / 1000,
       latency: affected.flatMap((i) => perClient[i]!.filter((u) => u.typeUrl.endsWith('RouteConfiguration')).slice(0, 1).map((u) => u.at - t0)),
       parts: { scopes: stats.scopes, workloads: stats.workloads, cacheEntries: stats.cache.size },
+      heapSlopeKiB,
     };
   } finally {
     await worker.request({ cmd: 'release' }, 'released', 10_000).catch(() => undefined);
@@ -132,10 +145,15 @@ export async function runDistinct(worker: WorkerHandle, o: DistinctOptions, fixt
     edit: { latency: summarize(real.latency), limit: summarize(limitEdit), updated: real.latency.length, expected: affected.length, cpuMs: Math.round(real.cpuMs) },
     bytesToUnaffected,
     bytesPerAffected: summarize([...bytesByAffected.values()]),
-    rss: { beforeMiB: mib(real.rssBefore), afterMiB: mib(real.rssAfter), perProxyKiB: Math.round((real.rssAfter - real.rssBefore) / 1024 / o.clients) },
+    rss: { beforeMiB: mib(real.rssBefore), afterMiB: mib(real.rssAfter), perProxyKiB: Math.round((real.rssAfter - real.rssBefore) / 1024 / o.clients), heapSlopeKiB: real.heapSlopeKiB },
     eventLoopP99Ms: Math.round(loop.percentile(99) / 1e4) / 100,
     parts: real.parts,
   };
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 function connect(worker: WorkerHandle, address: string, nodes: readonly NodeInit[], o: DistinctOptions) {

@@ -53,8 +53,9 @@ process.on('message', (m: WorkerCommand) => {
     send({ event: 'armed' });
   } else if (m.cmd === 'collect') void collect(m.timeoutMs, m.expect, m.quietMs ?? 100);
   else if (m.cmd === 'release') {
-    for (const c of clients) c.close();
-    clients = [];
+    const keep = m.count === undefined ? 0 : Math.max(0, clients.length - m.count);
+    for (const c of clients.slice(keep)) c.close();
+    clients = clients.slice(0, keep);
     send({ event: 'released' });
   } else if (m.cmd === 'exit') {
     for (const c of clients) c.close();

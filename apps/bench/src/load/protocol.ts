@@ -15,7 +15,8 @@ export type WorkerCommand =
       readonly expect?: readonly number[];
       readonly quietMs?: number;
     }
-  | { readonly cmd: 'release' }
+  /** Closes every client, or only the last `count`. */
+  | { readonly cmd: 'release'; readonly count?: number }
   | { readonly cmd: 'exit' };
 
 /** What the load worker reports back. */
