@@ -11,8 +11,9 @@ import { collectGarbage } from './measure/heap.js';
 import { benchSettings, isQuick, type BenchSettings } from './settings.js';
 import { forkWorker, type WorkerHandle } from './load/worker-handle.js';
 import { renderTable } from './report/table.js';
-import { coldTables, encodeTable, sharingTable, loopbackTables, distinctTables } from './report/tables.js';
+import { coldTables, encodeTable, sharingTable, loopbackTables, distinctTables, pipelineTable } from './report/tables.js';
 import { runDistinct, type DistinctResult } from './load/distinct-run.js';
+import { measurePipelineTranslation, type PipelineTranslationResult } from './measure/pipeline-translation.js';
 
 /** Where the JSON report goes: apps/bench/results/latest.json (git-ignored). */
 const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
@@ -41,7 +42,11 @@ async function run(settings: BenchSettings & { distinctOnly: boolean }, worker: 
   print(`minipilot bench${settings.quick ? ' (quick)' : ''}: node ${process.version}, ${os.cpus().length} cpus, load average ${loadAtStart.join(' ')}, gc ${collectGarbage() ? 'exposed' : 'NOT exposed (heap numbers omitted)'}`);
 
   const distinct: DistinctResult[] = [];
+  const pipelineTranslation: PipelineTranslationResult[] = [];
   const runDistinctSection = async (): Promise<void> => {
+    section('one sidecar through the push pipeline (distinct-workload mesh): cold, then a second workload with other labels');
+    for (const n of settings.quick ? [100] : [100, 1000]) pipelineTranslation.push(measurePipelineTranslation(n, settings.quick ? 3 : 7));
+    print(renderTable(pipelineTable(pipelineTranslation)));
     section('distinct workloads (push pipeline + xDS server in this process, forked load worker; each beside its raw-write limit)');
     for (const d of settings.distinct) {
       print(`  mesh-${d.mesh} x${d.clients} ${d.delta ? 'delta' : 'sotw'}...`);
@@ -51,7 +56,7 @@ async function run(settings: BenchSettings & { distinctOnly: boolean }, worker: 
   };
   if (settings.distinctOnly) {
     await runDistinctSection();
-    writeReport({ date: new Date().toISOString(), quick: settings.quick, distinctOnly: true, host: hostInfo(loadAtStart, loadAvg()), durationS: Math.round((Date.now() - started) / 1000), distinct });
+    writeReport({ date: new Date().toISOString(), quick: settings.quick, distinctOnly: true, host: hostInfo(loadAtStart, loadAvg()), durationS: Math.round((Date.now() - started) / 1000), pipelineTranslation, distinct });
     return;
   }
 
@@ -93,6 +98,7 @@ async function run(settings: BenchSettings & { distinctOnly: boolean }, worker: 
     g2EncodeVsWarm: encode,
     sharing,
     loopback,
+    pipelineTranslation,
     distinct,
   };
   writeReport(report);

@@ -122,7 +122,9 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
     stuckTimer.unref();
   };
   const canSend = (): boolean => {
-    if (pendingBytes === 0 || (pendingBytes < budget.perStream && budget.pending < budget.max)) return true;
+    // Nothing in flight anywhere: always room for one response, however large (progress).
+    if (budget.pending === 0) return true;
+    if (pendingBytes < budget.perStream && budget.pending < budget.max) return true;
     // Held by its own pending bytes: its next write completion flushes it. Held by the server's: wait in line.
     if (!closed && pendingBytes < budget.perStream) budget.waiting.set(streamId, () => guarded(() => protocol.flush()));
     return false;

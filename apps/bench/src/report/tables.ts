@@ -3,6 +3,7 @@ import type { EncodeVsWarmResult } from '../measure/encode-vs-warm.js';
 import type { SharingGroup } from '../load/sharing.js';
 import type { LoopbackResult } from '../load/loopback.js';
 import type { DistinctResult } from '../load/distinct-run.js';
+import type { PipelineTranslationResult } from '../measure/pipeline-translation.js';
 import type { Summary } from '../measure/stats.js';
 import type { Table } from './table.js';
 
@@ -95,4 +96,13 @@ export function distinctTables(results: readonly DistinctResult[]): Table[] {
       rows: results.map((r) => [name(r), r.rss.beforeMiB, r.rss.afterMiB, r.rss.perProxyKiB, r.rss.heapSlopeKiB, r.eventLoopP99Ms]),
     },
   ];
+}
+
+/** One sidecar through the push pipeline: cold, then a second workload with other labels. */
+export function pipelineTable(results: readonly PipelineTranslationResult[]): Table {
+  return {
+    title: 'One sidecar through the push pipeline (generate, check, encode; ms). Goals at mesh-1000: cold <= 100 (aim 40), a second sidecar with other labels <= 10',
+    head: ['mesh', 'cold med', 'cold p99', 'second med', 'second p99', 'n'],
+    rows: results.map((r) => [r.mesh, r.coldMs.median, r.coldMs.p99, r.secondMs.median, r.secondMs.p99, r.coldMs.n]),
+  };
 }
