@@ -117,6 +117,11 @@ export function createDiscoveryMetrics(): DiscoveryMetrics {
       else if (e.kind === 'disconnect') xds.dec({ version: 'unknown' });
       else if (e.kind === 'send') { pushes.inc({ type: shortType(e.typeUrl) }); size.observe({ type: e.typeUrl }, e.bytes); }
       else if (e.kind === 'nack') rejects.inc({ type: shortType(e.typeUrl) });
+      else if (e.kind === 'written') {
+        // Generation is shared and done before a push is queued, so a type's push time is its write.
+        sendTime.observe(e.seconds);
+        pushTime.observe({ type: shortType(e.typeUrl) }, e.seconds);
+      }
     },
     observePushContext(seconds, svc, vs, bad) { init.observe(seconds); services.set(svc); vss.set(vs); invalid.set(bad); },
     inboundUpdate(type) { inbound.inc({ type }); },

@@ -68,8 +68,8 @@ export interface StreamCoreDeps<Res> {
   nodeId(): string;
   snapshot(): XdsSnapshot | undefined;
   emit(event: XdsEvent): void;
-  /** Writes one response whose resources total `bytes`. */
-  write(response: Res, bytes: number): void;
+  /** Writes one response of `typeUrl` whose resources total `bytes`. */
+  write(response: Res, bytes: number, typeUrl: string): void;
   canSend(): boolean;
 }
 
@@ -112,7 +112,7 @@ export function createStreamCore<Res>(deps: StreamCoreDeps<Res>): StreamCore<Res
       t.force = false;
       const { version, resources } = summary;
       const names = resources.map((r) => r.name);
-      deps.write(build(nonce), bytes);
+      deps.write(build(nonce), bytes, t.typeUrl);
       const removed = summary.removed ? { removed: summary.removed } : {};
       deps.emit({ kind: 'send', ...ids(), typeUrl: t.typeUrl, version, nonce, names, ...removed, bytes });
     },

@@ -43,6 +43,8 @@ export type XdsEvent =
       delta: boolean;
     }
   | { kind: 'ack'; streamId: string; nodeId: string; typeUrl: string; version: string; nonce: string; delta: boolean }
+  /** A response was written out (its write completed): how long that took since it was handed to gRPC. */
+  | { kind: 'written'; streamId: string; typeUrl: string; bytes: number; seconds: number; delta: boolean }
   /** A new stream was refused by `admit` (load shedding). */
   | { kind: 'refused'; reason: string; delta: boolean }
   /** A stream was closed because its responses were not read for `stuckStreamTimeoutMs`. */

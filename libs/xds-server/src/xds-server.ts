@@ -144,13 +144,15 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
     snapshot: () => snapshot,
     emit: ctx.emit,
     canSend,
-    write: (response, bytes) => {
+    write: (response, bytes, typeUrl) => {
       if (closed) return;
       pendingBytes += bytes;
       budget.pending += bytes;
       armStuck();
+      const handedAt = performance.now();
       call.write(response, () => {
         if (closed) return; // released when the stream closed
+        ctx.emit({ kind: 'written', streamId, typeUrl, bytes, seconds: (performance.now() - handedAt) / 1000, delta });
         pendingBytes -= bytes;
         budget.pending -= bytes;
         armStuck();
