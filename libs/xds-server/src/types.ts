@@ -1,5 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { coreV3 } from '@minipilot/envoy-api';
+import type { AdmissionOptions } from './admission.js';
+import type { LimitName, XdsLimits } from './limits.js';
 import type { NackRecord } from './nack-log.js';
 import type { XdsSnapshot } from './snapshot.js';
 
@@ -44,6 +46,14 @@ export type XdsEvent =
     }
   | { kind: 'ack'; streamId: string; nodeId: string; typeUrl: string; version: string; nonce: string; delta: boolean }
   | {
+      /** A client ran into a limit and its stream was refused or ended (`nodeId` is '' before the first request). */
+      kind: 'limit';
+      streamId: string;
+      nodeId: string;
+      limit: LimitName;
+      delta: boolean;
+    }
+  | {
       kind: 'nack';
       streamId: string;
       nodeId: string;
@@ -83,6 +93,10 @@ export interface XdsServerOptions {
   onEvent?: (event: XdsEvent) => void;
   /** Size of the NACK ring buffer (default 100). */
   maxNackRecords?: number;
+  /** What one client may make the server hold; unset fields keep `DEFAULT_XDS_LIMITS`. */
+  limits?: Partial<XdsLimits>;
+  /** Admission of new streams; default: 100000 per connection, 1000 new streams per second, 1 s wait. */
+  admission?: Partial<AdmissionOptions>;
 }
 
 /** An ADS service (SotW and delta) ready to be added to a grpc.Server. */
@@ -96,4 +110,6 @@ export interface XdsServer {
   nacks(): NackRecord[];
   /** Ends every open stream (e.g. on shutdown). */
   closeAll(): void;
+  /** Number of streams whose call has not finished yet (ended streams still flushing their status count). */
+  unfinishedStreams(): number;
 }
