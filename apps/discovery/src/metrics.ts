@@ -26,6 +26,7 @@ export function createDiscoveryMetrics(): DiscoveryMetrics {
   const vss = new Gauge({ name: 'pilot_virt_services', help: 'Total virtual services known to pilot.', registers: [registry] });
   const invalid = new Gauge({ name: 'minipilot_invalid_configs', help: 'Config objects withheld because they are invalid.', registers: [registry] });
   const withheld = new Counter({ name: 'minipilot_withheld_resources', help: 'Generated resources withheld because Envoy would reject them (a translation bug).', registers: [registry] });
+  const limits = new Counter({ name: 'minipilot_xds_limit_hits', help: 'xDS streams refused or ended because a client ran into a limit (see the README limits table).', labelNames: ['limit'], registers: [registry] });
   const inbound = new Counter({ name: 'pilot_inbound_updates', help: 'Total number of updates received by pilot.', labelNames: ['type'], registers: [registry] });
   return {
     registry,
@@ -34,6 +35,7 @@ export function createDiscoveryMetrics(): DiscoveryMetrics {
       else if (e.kind === 'disconnect') xds.dec({ version: 'unknown' });
       else if (e.kind === 'send') { pushes.inc({ type: shortType(e.typeUrl) }); size.observe({ type: e.typeUrl }, e.bytes); }
       else if (e.kind === 'nack') rejects.inc({ type: shortType(e.typeUrl) });
+      else if (e.kind === 'limit') limits.inc({ limit: e.limit });
     },
     observePushContext(seconds, svc, vs, bad) { init.observe(seconds); services.set(svc); vss.set(vs); invalid.set(bad); },
     inboundUpdate(type) { inbound.inc({ type }); },
