@@ -4,6 +4,7 @@ import { createCollector } from './collector.js';
 import { checkDestinationRule } from './destination-rule.js';
 import { checkGateway } from './gateway.js';
 import { checkServiceEntry } from './service-entry.js';
+import { checkResourceLimits } from './resource-limits.js';
 import { checkVirtualService } from './virtual-service.js';
 
 /**
@@ -20,6 +21,7 @@ export function validateConfigObject(obj: ConfigObject): ConfigProblem[] {
     name: obj.metadata.name,
     ...(obj.origin ? { origin: obj.origin } : {}),
   }, problems);
+  if (!checkResourceLimits(c, obj)) return problems;
   switch (obj.kind) {
     case 'VirtualService': checkVirtualService(c, obj); break;
     case 'DestinationRule': checkDestinationRule(c, obj); break;

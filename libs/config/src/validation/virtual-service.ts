@@ -4,12 +4,13 @@ import type { HTTPRoute, TCPRoute, TLSRoute, RouteDestination, HTTPRouteDestinat
 import { at, type Collector } from './collector.js';
 import { checkDestination, checkGatewayNames, checkWeights } from './destination.js';
 import { checkHeaderOperations } from './headers.js';
-import { hostSubsetOf, hostsOverlap, ipSubnetError, isDns1123Label, isIPAddress, wildcardDomainError } from './hostname.js';
+import { hostSubsetOf, ipSubnetError, isDns1123Label, isIPAddress, wildcardDomainError } from './hostname.js';
 import { checkHttpMatches, checkMatchSource, jwtClaimHeaders } from './http-match.js';
 import {
   checkAuthorityRewrite, checkCors, checkDirectResponse, checkFault, checkMirrors, checkRedirect, checkRetries, checkRewrite,
 } from './http-policies.js';
 import { checkDuration, checkExportTo } from './primitives.js';
+import { overlappingHostPairs } from './host-overlaps.js';
 
 /** Reports every Istio rule for a VirtualService. */
 export function checkVirtualService(c: Collector, vs: VirtualServiceConfig): void {
@@ -44,11 +45,9 @@ export function checkVirtualService(c: Collector, vs: VirtualServiceConfig): voi
     }
   });
   if (allHostsValid) {
-    for (let i = 0; i < hosts.length; i++) {
-      for (let j = i + 1; j < hosts.length; j++) {
-        if (hostsOverlap(hosts[i]!, hosts[j]!)) c.error('spec.hosts', `duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`);
-      }
-    }
+    const overlaps = overlappingHostPairs(hosts);
+    for (const [i, j] of overlaps.pairs) c.error('spec.hosts', `duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`);
+    if (overlaps.more) c.error('spec.hosts', `more duplicate hosts in virtual service: only the first ${overlaps.pairs.length} pairs are listed`);
   }
   if ((spec.http ?? []).length === 0 && (spec.tcp ?? []).length === 0 && (spec.tls ?? []).length === 0) {
     c.error('spec', 'http, tcp or tls must be provided in virtual service');
