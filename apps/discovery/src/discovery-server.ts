@@ -121,7 +121,8 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     ...(o.readinessDetail ? { readinessDetail: o.readinessDetail } : {}),
     get xds() { return loadedOr(xdsRef); },
     get snapshots() { return loadedOr(snapshots); },
-    current: () => loadedOr(current),
+    // The source's own latest state: a problem that appears or is fixed shows at once, even without a push.
+    current: () => loadedOr(current && (source.current() ?? current)),
     push: () => loadedOr(snapshots && push),
     mesh,
     metrics: metrics.registry,
