@@ -63,9 +63,11 @@ export interface DiscoveryServer {
   /**
    * Shuts down: /ready turns 503, the source stops, xDS streams are ended (UNAVAILABLE, so clients
    * reconnect elsewhere) and the listeners stop accepting; whatever is still open after the drain
-   * duration is closed by force and counted.
+   * duration is closed by force and counted in the report.
    */
-  stop(): Promise<ShutdownReport>;
+  shutdown(): Promise<ShutdownReport>;
+  /** {@link DiscoveryServer.shutdown} without the report. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -175,13 +177,16 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     log.info({ xds: bound.port, monitoring: monitoring.port, ...(debug ? { debug: debug.port } : {}), source: o.sourceName }, 'minipilot discovery ready');
     const drainMs = o.drainDurationMs ?? 10_000;
     let stopping: Promise<ShutdownReport> | undefined;
+    const drainAndStop = (): Promise<ShutdownReport> =>
+      (stopping ??= shutdown({ source, xds, grpcServer: bound.grpcServer, listeners, drainMs, log, setNotReady: () => { ready = false; } }));
     return {
       xdsPort: bound.port,
       monitoringPort: monitoring.port,
       ...(debug ? { debugPort: debug.port } : {}),
       xds,
       push: () => push,
-      stop: () => (stopping ??= shutdown({ source, xds, grpcServer: bound.grpcServer, listeners, drainMs, log, setNotReady: () => { ready = false; } })),
+      shutdown: drainAndStop,
+      stop: () => drainAndStop().then(() => undefined),
     };
   } catch (err) {
     await source.stop();

@@ -72,7 +72,7 @@ async function run(o: CliOptions): Promise<void> {
       logger.flush();
       process.exit(1);
     }, o.drainDurationMs + 5_000).unref();
-    server.stop().then(
+    server.shutdown().then(
       (report) => {
         logger.info({ ...report }, 'stopped');
         logger.flush();

@@ -94,7 +94,7 @@ describe('discovery server reliability', () => {
     await waitUntil(() => server!.xds.connections().length === 1);
     const half = await halfSentRequest(server.monitoringPort);
     const ignoring = await goawayIgnoringSession(server.xdsPort);
-    const report = await server.stop();
+    const report = await server.shutdown();
     server = undefined;
     expect(report).toMatchObject({ forcedStreams: 1, forcedHttp: 1 });
     expect(report.drainMs).toBeGreaterThanOrEqual(500);
@@ -106,7 +106,7 @@ describe('discovery server reliability', () => {
     server = await startDiscoveryServer(options({ drainDurationMs: 30_000 }));
     const c = createAdsClient(`127.0.0.1:${server.xdsPort}`, { node: { id: NODE } });
     await c.requestResponseAck(TypeUrl.Cluster, []);
-    const report = await server.stop();
+    const report = await server.shutdown();
     server = undefined;
     expect(report).toMatchObject({ forcedStreams: 0, forcedHttp: 0 });
     c.close();
