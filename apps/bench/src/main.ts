@@ -14,6 +14,7 @@ import { renderTable } from './report/table.js';
 import { coldTables, encodeTable, sharingTable, loopbackTables, distinctTables, pipelineTable } from './report/tables.js';
 import { runDistinct, type DistinctResult } from './load/distinct-run.js';
 import { measurePipelineTranslation, type PipelineTranslationResult } from './measure/pipeline-translation.js';
+import { measureHostileBounds } from './hostile/index.js';
 
 /** Where the JSON report goes: apps/bench/results/latest.json (git-ignored). */
 const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
@@ -87,6 +88,10 @@ async function run(settings: BenchSettings & { distinctOnly: boolean }, worker: 
     loopback.push(await runLoopback(mesh100, worker, { ...r, connectTimeoutMs: settings.connectTimeoutMs, changeTimeoutMs: settings.changeTimeoutMs }));
   }
   for (const t of loopbackTables(loopback)) print(renderTable(t));
+
+  section('hostile clients (the whole app in this process): memory bounds');
+  const hostile = await measureHostileBounds();
+  print(renderTable({ title: 'Memory a hostile client can make the server hold (each beside its bound)', head: ['case', 'value', 'bound', 'unit', 'held'], rows: hostile.map((h) => [h.name, h.value, h.limit, h.unit, h.ok ? 'yes' : 'NO']) }));
   await runDistinctSection();
 
   const report = {
@@ -98,6 +103,7 @@ async function run(settings: BenchSettings & { distinctOnly: boolean }, worker: 
     g2EncodeVsWarm: encode,
     sharing,
     loopback,
+    hostile,
     pipelineTranslation,
     distinct,
   };

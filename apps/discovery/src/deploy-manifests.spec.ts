@@ -96,6 +96,7 @@ describe('deploy/ manifests', () => {
     expect(ports).toEqual({ 'grpc-xds': port(parsed!.grpcAddr), 'http-monitoring': port(parsed!.monitoringAddr) });
     expect(port(parsed!.grpcAddr)).toBe(15010);
     expect(port(parsed!.monitoringAddr)).toBe(15014);
+    expect(parsed!.debugAddr).toBe('127.0.0.1:8080'); // /debug/* stays inside the pod
     expect(service.spec.ports.map((p: Obj) => [p.name, p.port, p.targetPort])).toEqual([['grpc-xds', 15010, 'grpc-xds'], ['http-monitoring', 15014, 'http-monitoring']]);
     expect(service.spec.selector).toEqual(deployment.spec.selector.matchLabels);
     for (const probe of [container.readinessProbe, container.startupProbe]) expect(probe.httpGet).toEqual({ path: '/ready', port: 15014 });

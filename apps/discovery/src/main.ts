@@ -57,14 +57,43 @@ async function run(o: CliOptions): Promise<void> {
     grpcAddr: bindAddress(o.grpcAddr),
     monitoringAddr: bindAddress(o.monitoringAddr),
     ...(o.secureGrpcAddr ? { security: { mode: caMode(o), secureGrpcAddr: bindAddress(o.secureGrpcAddr), ...(o.httpsAddr ? { httpsAddr: bindAddress(o.httpsAddr) } : {}) } } : {}),
+    ...(o.debugAddr ? { debugAddr: bindAddress(o.debugAddr) } : {}),
+    ...(o.debugToken ? { debugToken: o.debugToken } : {}),
+    drainDurationMs: o.drainDurationMs,
+    grpcLimits: {
+      maxReceiveMessageBytes: o.grpc.maxRecvMsgSize,
+      keepaliveTimeMs: o.grpc.keepaliveIntervalMs,
+      keepaliveTimeoutMs: o.grpc.keepaliveTimeoutMs,
+      maxConnectionAgeMs: o.grpc.maxConnectionAgeMs,
+    },
+    admission: { maxStreamsPerConnection: o.grpc.maxStreamsPerConnection, maxNewStreamsPerSecond: o.grpc.maxRequestsPerSecond },
     ...(o.mesh ? { meshConfigFile: o.mesh } : {}),
     logger,
     limits: o.limits,
   });
+  let stopping = false;
   const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'shutting down');
-    server.stop().then(() => process.exit(0), () => process.exit(1));
-    setTimeout(() => process.exit(1), 10_000).unref();
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, drainMs: o.drainDurationMs }, 'shutting down: draining clients');
+    // A last resort if closing by force itself hangs: the drain plus 5 s.
+    setTimeout(() => {
+      logger.error({ signal }, 'shutdown did not complete in time; exiting');
+      logger.flush();
+      process.exit(1);
+    }, o.drainDurationMs + 5_000).unref();
+    server.shutdown().then(
+      (report) => {
+        logger.info({ ...report }, 'stopped');
+        logger.flush();
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        logger.flush();
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

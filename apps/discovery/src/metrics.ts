@@ -101,6 +101,7 @@ export function createDiscoveryMetrics(): DiscoveryMetrics {
   const vss = new Gauge({ name: 'pilot_virt_services', help: 'Total virtual services known to pilot.', registers });
   const invalid = new Gauge({ name: 'minipilot_invalid_configs', help: 'Config objects withheld because they are invalid.', registers });
   const withheld = new Counter({ name: 'minipilot_withheld_resources', help: 'Generated resources withheld because Envoy would reject them (a translation bug).', registers });
+  const limits = new Counter({ name: 'minipilot_xds_limit_hits', help: 'xDS streams refused or ended because a client ran into a limit (see the README limits table).', labelNames: ['limit'], registers });
   const inbound = new Counter({ name: 'pilot_inbound_updates', help: 'Total number of updates received by pilot.', labelNames: ['type'], registers });
   const cfgEvents = new Counter({ name: 'pilot_k8s_cfg_events', help: 'Events from k8s config.', labelNames: ['type', 'event'], registers });
   const regEvents = new Counter({ name: 'pilot_k8s_reg_events', help: 'Events from k8s registry.', labelNames: ['type', 'event'], registers });
@@ -122,6 +123,7 @@ export function createDiscoveryMetrics(): DiscoveryMetrics {
         sendTime.observe(e.seconds);
         pushTime.observe({ type: shortType(e.typeUrl) }, e.seconds);
       }
+      else if (e.kind === 'limit') limits.inc({ limit: e.limit });
     },
     observePushContext(seconds, svc, vs, bad) { init.observe(seconds); services.set(svc); vss.set(vs); invalid.set(bad); },
     inboundUpdate(type) { inbound.inc({ type }); },

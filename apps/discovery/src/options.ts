@@ -50,6 +50,27 @@ export interface CliOptions {
   readonly debounceAfterMs: number;
   readonly debounceMaxMs: number;
   readonly limits: { pushThrottle: number; maxStreams: number; maxHeapFraction: number; stuckStreamTimeoutMs: number };
+  /** `--debug-addr`: a separate listener for /debug/* (and the web page); unset: on the monitoring port. */
+  readonly debugAddr?: string;
+  /** `--debug-token`: bearer token required on /debug/* and /. */
+  readonly debugToken?: string;
+  readonly drainDurationMs: number;
+  readonly grpc: GrpcFlags;
+}
+
+/** The gRPC server limits given by flags (see the README's limits table). */
+export interface GrpcFlags {
+  readonly maxRecvMsgSize: number;
+  readonly maxStreamsPerConnection: number;
+  readonly maxRequestsPerSecond: number;
+  readonly keepaliveIntervalMs: number;
+  readonly keepaliveTimeoutMs: number;
+  readonly maxConnectionAgeMs: number;
+}
+
+function countOption(value: string, flag: string): number {
+  if (!/^\d{1,12}$/.test(value)) throw new Error(`${flag}: expected a non-negative integer, got ${JSON.stringify(value)}`);
+  return Number(value);
 }
 
 function numberOption(value: string, flag: string, min: number, max: number): number {
@@ -109,6 +130,15 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
     .addOption(new Option('--ca-dir <dir>', 'without a cluster: directory of the CA root and key (ca-cert.pem, ca-key.pem; generated on first start; a plugged-in CA adds cert-chain.pem and root-cert.pem)').env('MINIPILOT_CA_DIR').default(DEFAULT_CA_DIR))
     .addOption(new Option('--lab-token-file <file>', 'without a cluster: accept the bearer token in this file on the secure port (lab token mode; off by default)').env('MINIPILOT_LAB_TOKEN_FILE'))
     .addOption(new Option('--istiod-namespace <namespace>', "minipilot's own namespace: istio-ca-secret lives there and the serving certificate names istiod.<namespace>.svc").env('POD_NAMESPACE').default('istio-system'))
+    .addOption(new Option('--debug-addr <addr>', 'move /debug/* (and the web page) to their own listener, e.g. 127.0.0.1:8080 (as istiod keeps its debug on 8080); /ready and /metrics stay on --monitoring-addr. Default: everything on --monitoring-addr').env('MINIPILOT_DEBUG_ADDR'))
+    .addOption(new Option('--debug-token <token>', 'require "Authorization: Bearer <token>" on /debug/* and / (wherever they are served)').env('MINIPILOT_DEBUG_TOKEN'))
+    .addOption(new Option('--drain-duration <duration>', "on SIGTERM/SIGINT: how long clients get to go before what is left is closed by force (istiod's --shutdownDuration)").env('MINIPILOT_DRAIN_DURATION').default('10s'))
+    .addOption(new Option('--grpc-max-recv-msg-size <bytes>', 'largest xDS request accepted; larger ones end the stream with RESOURCE_EXHAUSTED').env('ISTIO_GPRC_MAXRECVMSGSIZE').default('4194304'))
+    .addOption(new Option('--grpc-max-streams <n>', 'most concurrent ADS streams on one HTTP/2 connection').env('ISTIO_GPRC_MAXSTREAMS').default('100000'))
+    .addOption(new Option('--max-requests-per-second <n>', 'new ADS streams admitted per second (1 s of burst; a stream waits up to 1 s, then RESOURCE_EXHAUSTED); 0 = unlimited').env('PILOT_MAX_REQUESTS_PER_SECOND').default('1000'))
+    .addOption(new Option('--keepalive-interval <duration>', 'ping an idle gRPC connection after this long; 0 disables').env('GRPC_KEEPALIVE_INTERVAL').default('30s'))
+    .addOption(new Option('--keepalive-timeout <duration>', 'close a gRPC connection whose ping goes unanswered this long').env('GRPC_KEEPALIVE_TIMEOUT').default('10s'))
+    .addOption(new Option('--max-connection-age <duration>', 'ask gRPC connections older than this to reconnect (GOAWAY, 10 s grace) so clients rebalance; 0 = never').env('MINIPILOT_MAX_CONNECTION_AGE').default('0s'))
     .addOption(new Option('--mesh <file>', "MeshConfig YAML (istiod's mesh ConfigMap format); defaults are istiod's").env('MINIPILOT_MESH_CONFIG'))
     .addOption(new Option('--log-level <level>', 'log level: debug, info, warn, error (changeable at run time: /debug/loglevel?level=debug)').env('LOG_LEVEL').default('info').choices(['debug', 'info', 'warn', 'error']))
     .addOption(new Option('--log-format <format>', 'json: one JSON object per line (as istiod --log_as_json); text: one human-readable line per event').env('MINIPILOT_LOG_FORMAT').default('json').choices(['json', 'text']))
@@ -143,6 +173,17 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
           maxStreams: numberOption(opts['maxStreams']!, '--max-streams', 0, 10_000_000),
           maxHeapFraction: numberOption(opts['maxHeapFraction']!, '--max-heap-fraction', 0.05, 1),
           stuckStreamTimeoutMs: opts['stuckStreamTimeout'] === '0s' ? 0 : durationOption(opts['stuckStreamTimeout']!, '--stuck-stream-timeout'),
+        },
+        ...(opts['debugAddr'] ? { debugAddr: opts['debugAddr'] } : {}),
+        ...(opts['debugToken'] ? { debugToken: opts['debugToken'] } : {}),
+        drainDurationMs: durationOption(opts['drainDuration']!, '--drain-duration'),
+        grpc: {
+          maxRecvMsgSize: countOption(opts['grpcMaxRecvMsgSize']!, '--grpc-max-recv-msg-size'),
+          maxStreamsPerConnection: countOption(opts['grpcMaxStreams']!, '--grpc-max-streams'),
+          maxRequestsPerSecond: countOption(opts['maxRequestsPerSecond']!, '--max-requests-per-second'),
+          keepaliveIntervalMs: durationOption(opts['keepaliveInterval']!, '--keepalive-interval'),
+          keepaliveTimeoutMs: durationOption(opts['keepaliveTimeout']!, '--keepalive-timeout'),
+          maxConnectionAgeMs: durationOption(opts['maxConnectionAge']!, '--max-connection-age'),
         },
       });
     });

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { ConfigObject, ConfigProblem } from '@minipilot/config';
 import type { ConfigSource, ConfigSourceUpdate } from './config-source.js';
 import { createDebouncer } from './debouncer.js';
 import { createDirWatchers } from './dir-watchers.js';
@@ -6,11 +7,10 @@ import { createUpdateListeners } from './update-listeners.js';
 import { diffObjects } from './diff-objects.js';
 import { createUpdate } from './create-update.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { ConfigObject, ConfigProblem } from '@minipilot/config';
-import { readYamlFile, type LoadedFile } from './read-yaml-file.js';
+import { readYamlFileAsync, type LoadedFile } from './read-yaml-file.js';
 import { reportNewProblems } from './report-problems.js';
 import { resolveServedObjects } from './resolve-objects.js';
-import { isYamlFile, sameStamp, walkYamlTree, type FileStamp, type YamlTree } from './yaml-tree.js';
+import { isYamlFile, sameStamp, walkYamlTree, type FileStamp, type ListDir, type YamlTree } from './yaml-tree.js';
 
 /** Options of {@link createFileSource}. */
 export interface FileSourceOptions {
@@ -24,6 +24,8 @@ export interface FileSourceOptions {
   readonly rescanMs?: number;
   /** Where problems and reloads are logged; default: nowhere (problems are still in every update). */
   readonly logger?: Logger;
+  /** Lists a directory; default fs.readdirSync. Tests inject faults (e.g. EACCES) here. */
+  readonly listDir?: ListDir;
 }
 
 interface CachedFile extends LoadedFile {
@@ -64,6 +66,12 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
   let ready = false;
   let stopped = false;
   let rescanTimer: NodeJS.Timeout | undefined;
+  /** Directories that could not be listed at the last walk: their files keep their last good version. */
+  let unreadableDirs: ReadonlyMap<string, string> = new Map();
+  /** What was already logged at info (skipped kinds, broken links), so each is logged once. */
+  const noted = new Set<string>();
+  /** Reloads run one at a time (start's first load and the debouncer's). */
+  let chain: Promise<void> = Promise.resolve();
 
   const debouncer = createDebouncer<ReadonlySet<string>>({
     quietMs: options.debounceMs ?? 100,
@@ -77,7 +85,7 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
   /** Walks the tree; a root that cannot be read keeps the current config and is logged once. */
   function tryWalk(): YamlTree | undefined {
     try {
-      const tree = walkYamlTree(root);
+      const tree = walkYamlTree(root, options.listDir);
       if (rootError !== undefined) logger.info({ dir: root }, 'config directory readable again');
       rootError = undefined;
       return tree;
@@ -89,24 +97,50 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
     }
   }
 
-  function reload(hints: ReadonlySet<string>): void {
-    const tree = tryWalk();
-    if (tree) apply(tree, hints);
+  function serially(work: () => Promise<void>): Promise<void> {
+    const run = chain.then(work);
+    chain = run.catch(() => {});
+    return run;
   }
 
-  /** Re-reads what changed in `tree` (plus the files watchers named), resolves and publishes. */
-  function apply(tree: YamlTree, hints: ReadonlySet<string>): void {
+  function reload(hints: ReadonlySet<string>): Promise<void> {
+    return serially(async () => {
+      const tree = tryWalk();
+      if (tree) await apply(tree, hints);
+    });
+  }
+
+  /** Logs `message` at info once per `key` (a skipped kind, a broken symlink), naming the file. */
+  function noteOnce(key: string, fields: object, message: string): void {
+    if (noted.has(key)) return;
+    noted.add(key);
+    logger.info({ dir: root, ...fields }, message);
+  }
+
+  /**
+   * Re-reads what changed in `tree` (plus the files watchers named), resolves and publishes. Files
+   * are read without blocking, a document at a time; files under a directory that could not be
+   * listed keep their last good version.
+   */
+  async function apply(tree: YamlTree, hints: ReadonlySet<string>): Promise<void> {
     watchers.sync(tree.dirs);
     dirs = tree.dirs;
+    unreadableDirs = tree.unreadable;
+    for (const [rel, why] of tree.brokenLinks) noteOnce(`link ${rel} ${why}`, { file: rel }, `skipped ${rel}: ${why}`);
     const next = new Map<string, CachedFile>();
+    for (const [rel, cached] of files) if (isUnder(rel, tree.unreadable)) next.set(rel, cached);
     for (const [rel, stamp] of tree.files) {
       const cached = files.get(rel);
       if (cached && sameStamp(cached.stamp, stamp) && !hints.has(rel)) {
         next.set(rel, cached);
         continue;
       }
-      const loaded = readYamlFile(path.join(root, rel), rel);
+      const loaded = await readYamlFileAsync(path.join(root, rel), rel);
+      if (stopped) return;
       if (!loaded) continue;
+      for (const r of loaded.result.results) {
+        if (r.ignored) noteOnce(`kind ${rel} ${r.ignored.kind} ${r.ignored.name}`, { file: rel, kind: r.ignored.kind, name: r.ignored.name }, `skipped ${r.ignored.kind} ${r.ignored.name} in ${rel}: minipilot does not read ${r.ignored.apiVersion} ${r.ignored.kind}`);
+      }
       const unchanged = cached !== undefined && loaded.text !== undefined && loaded.text === cached.text;
       next.set(rel, unchanged ? { ...cached, stamp } : { ...loaded, stamp });
     }
@@ -116,10 +150,16 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
 
   function publish(): void {
     const resolved = resolveServedObjects([...files.values()], served);
+    const dirProblems: ConfigProblem[] = [...unreadableDirs].map(([rel, message]) => ({
+      severity: 'error',
+      message: `cannot read directory: ${message}; its files keep their last good version, everything else keeps updating`,
+      origin: { file: `${rel}/` },
+    }));
+    const problems = [...dirProblems, ...resolved.problems];
     const diff = diffObjects(served, resolved.objects);
     const before = reported;
-    reported = reportNewProblems(logger, resolved.problems, before);
-    const broken = filesWithErrors(resolved.problems);
+    reported = reportNewProblems(logger, problems, before);
+    const broken = filesWithErrors(problems);
     for (const file of brokenFiles) {
       if (!broken.has(file) && files.has(file)) logger.info({ dir: root, file }, `${file} recovered: it is valid again and served`);
     }
@@ -131,9 +171,9 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
       logger.debug({ dir: root }, 'config reloaded: nothing changed');
       return;
     }
-    latest = createUpdate(served, resolved.problems, changed || !latest ? diff.changedKeys : NO_KEYS);
-    if (!changed && ready) return; // problem-only change: logged above, nothing to push
-    const errors = resolved.problems.filter((p) => p.severity === 'error').length;
+    latest = createUpdate(served, problems, changed || !latest ? diff.changedKeys : NO_KEYS);
+    if (!changed && ready) return; // problem-only change: logged above and in current(), nothing to push
+    const errors = problems.filter((p) => p.severity === 'error').length;
     // A reload names what changed (the first load changes everything: counts only).
     const changedKeys = ready ? [...diff.changedKeys] : [];
     const shown = changedKeys.slice(0, MAX_LOGGED_KEYS);
@@ -163,7 +203,9 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
   }
 
   function treeDiffers(tree: YamlTree): boolean {
-    if (tree.files.size !== files.size || tree.dirs.size !== dirs.size) return true;
+    if (tree.dirs.size !== dirs.size || tree.unreadable.size !== unreadableDirs.size) return true;
+    for (const rel of tree.unreadable.keys()) if (!unreadableDirs.has(rel)) return true;
+    if (tree.files.size + [...files.keys()].filter((rel) => isUnder(rel, tree.unreadable)).length !== files.size) return true;
     for (const [rel, stamp] of tree.files) {
       const cached = files.get(rel);
       if (!cached || !sameStamp(cached.stamp, stamp)) return true;
@@ -175,19 +217,20 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
   return {
     start() {
       if (stopped) return Promise.reject(new Error('config source stopped'));
-      started ??= new Promise<ConfigSourceUpdate>((resolve) => {
+      started ??= (async () => {
         let tree: YamlTree;
         try {
-          tree = walkYamlTree(root);
+          tree = walkYamlTree(root, options.listDir);
         } catch (error) {
           throw new Error(`cannot read config directory ${root}: ${(error as Error).message}`);
         }
-        apply(tree, NO_KEYS);
+        await serially(() => apply(tree, NO_KEYS));
+        if (stopped) throw new Error('config source stopped');
         if (served.size === 0) logger.warn({ dir: root, files: files.size }, `no Istio or Kubernetes objects found in ${root} (${files.size} YAML file(s)); serving an empty config`);
         ready = true;
         scheduleRescan();
-        resolve(latest!);
-      });
+        return latest!;
+      })();
       return started;
     },
     onUpdate: (listener) => listeners.add(listener),
@@ -201,6 +244,12 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
       await debouncer.stop();
     },
   };
+}
+
+/** True when `rel` lies in one of the `dirs` (relative paths). */
+function isUnder(rel: string, dirs: ReadonlyMap<string, string>): boolean {
+  for (const dir of dirs.keys()) if (rel.startsWith(`${dir}/`)) return true;
+  return false;
 }
 
 function sameEntries(a: ReadonlyMap<string, ConfigObject>, b: ReadonlyMap<string, ConfigObject>): boolean {

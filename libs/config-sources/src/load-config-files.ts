@@ -68,7 +68,9 @@ export function loadConfigFiles(paths: readonly string[], options: LoadConfigFil
         read(group, path.resolve(p), p);
         continue;
       }
-      for (const rel of walkYamlTree(p).files.keys()) read(group, path.resolve(p, rel), path.join(p, rel));
+      const tree = walkYamlTree(p);
+      for (const [rel, message] of tree.unreadable) unreadable.push({ severity: 'error', message: `cannot read directory: ${message}`, origin: { file: path.join(p, rel) } });
+      for (const rel of tree.files.keys()) read(group, path.resolve(p, rel), path.join(p, rel));
     } catch (error) {
       if (isVanished(error)) missing.push(p);
       else unreadable.push({ severity: 'error', message: `cannot read: ${(error as Error).message}`, origin: { file: p } });

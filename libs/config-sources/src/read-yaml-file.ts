@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { loadYaml, type LoadResult } from '@minipilot/config';
+import { loadYaml, loadYamlSteps, type LoadResult } from '@minipilot/config';
+import { runSliced } from './sliced.js';
 import { isVanished } from './yaml-tree.js';
 
 /** One file's text and what `loadYaml` made of it. */
@@ -21,9 +22,29 @@ export function readYamlFile(absPath: string, file: string): LoadedFile | undefi
   try {
     text = fs.readFileSync(absPath, 'utf8');
   } catch (error) {
-    if (isVanished(error)) return undefined;
-    const message = `cannot read file: ${(error as Error).message}`;
-    return { file, result: { objects: [], results: [], syntaxError: true, problems: [{ severity: 'error', message, origin: { file } }] } };
+    return unreadable(error, file);
   }
   return { file, text, result: loadYaml(text, file) };
+}
+
+/**
+ * The file source's reader: like {@link readYamlFile}, but reads without blocking and loads one
+ * document at a time with event-loop turns in between, so a large file never stalls serving.
+ */
+export async function readYamlFileAsync(absPath: string, file: string): Promise<LoadedFile | undefined> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(absPath, 'utf8');
+  } catch (error) {
+    return unreadable(error, file);
+  }
+  return { file, text, result: await runSliced(loadYamlSteps(text, file)) };
+}
+
+/** A file that vanished is undefined; any other read error makes the file a syntax error (nothing in it is used). */
+function unreadable(error: unknown, file: string): LoadedFile | undefined {
+  if (isVanished(error)) return undefined;
+  const message = `cannot read file: ${(error as Error).message}`;
+  const result: LoadResult = { objects: [], results: [], syntaxError: true, problems: [{ severity: 'error', message, origin: { file } }] };
+  return { file, result };
 }

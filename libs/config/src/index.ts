@@ -11,8 +11,8 @@ export type {
 export type { ObjectMeta, ConfigOrigin } from './meta.js';
 
 // Reading config
-export { loadYaml } from './load-yaml.js';
-export type { LoadResult } from './load-yaml.js';
+export { loadYaml, loadYamlSteps, DEFAULT_LOAD_LIMITS } from './load-yaml.js';
+export type { LoadResult, LoadLimits } from './load-yaml.js';
 export { parseConfigObject } from './parse-object.js';
 export type { ParseResult } from './parse-object.js';
 export { formatProblem, formatProblemAs, formatFieldPath, formatOrigin, analyzeLevel, ANALYZE_MESSAGES } from './problem.js';

@@ -1,3 +1,5 @@
+import { parseIp } from './simulate/ip.js';
+
 /** The kinds of proxy istiod distinguishes by the first field of the node id. */
 export type ProxyType = 'sidecar' | 'router';
 
@@ -62,6 +64,21 @@ export class ProxyIdError extends Error {
 }
 
 /**
+ * Returns the proxy's IPs as istiod's ParseServiceNodeWithMetadata finds them: INSTANCE_IPS metadata
+ * (every entry must be an IP), else the node id's IP field; throws with istiod's messages when none is valid.
+ */
+function proxyIps(id: string, instanceIps: string | undefined, ipField: string): string[] {
+  if (instanceIps !== undefined) {
+    const ips = instanceIps.split(',').map((s) => s.trim());
+    const bad = ips.find((ip) => !parseIp(ip));
+    if (bad !== undefined) throw new ProxyIdError(`Invalid IP address ${JSON.stringify(bad)} in ${JSON.stringify(instanceIps)} (node ${JSON.stringify(id)})`);
+    return ips;
+  }
+  if (!parseIp(ipField)) throw new ProxyIdError(`no valid IP address in the service node id or metadata (node ${JSON.stringify(id)})`);
+  return [ipField];
+}
+
+/**
  * Parses an Envoy node into a {@link Proxy}. Node id format: `TYPE~IP~POD.NAMESPACE~DOMAIN`.
  * Namespace: metadata NAMESPACE, else the pod id's suffix, else the first DNS domain label.
  */
@@ -78,7 +95,7 @@ export function parseProxy(node: ProxyNodeInput): Proxy {
   const str = (k: string): string | undefined => (typeof meta[k] === 'string' && meta[k] !== '' ? (meta[k] as string) : undefined);
   const dot = podId.indexOf('.');
   const namespace = str('NAMESPACE') ?? (dot >= 0 ? podId.slice(dot + 1) : undefined) ?? domain.split('.')[0] ?? 'default';
-  const ips = (str('INSTANCE_IPS') ?? ipField).split(',').map((s) => s.trim()).filter(Boolean);
+  const ips = proxyIps(node.id, str('INSTANCE_IPS'), ipField);
   const metaLabels = meta['LABELS'];
   const labels: Record<string, string> = {};
   if (metaLabels && typeof metaLabels === 'object') {
@@ -90,7 +107,7 @@ export function parseProxy(node: ProxyNodeInput): Proxy {
   return Object.freeze({
     type,
     id: node.id,
-    ip: ips[0] ?? ipField,
+    ip: ips[0]!,
     ips,
     podName: dot >= 0 ? podId.slice(0, dot) : podId,
     namespace,

@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { discoveryV3, TypeUrl } from '@minipilot/envoy-api';
 import { classifyRequest } from './classify-request.js';
+import { checkNewType, checkRequestNames, checkSubscribed } from './limits.js';
 import { planDeltaResponse } from './delta-plan.js';
 import { changedOnResend, flushInOrder } from './push-order.js';
 import type { StreamProtocol } from './sotw-stream.js';
@@ -27,6 +28,8 @@ export function createDeltaProtocol(
   function onRequest(req: discoveryV3.DeltaDiscoveryRequest): void {
     const { typeUrl, resourceNamesSubscribe: subscribe, resourceNamesUnsubscribe: unsubscribe } = req;
     const t = trackers.get(typeUrl);
+    checkRequestNames(subscribe.length + unsubscribe.length + Object.keys(req.initialResourceVersions).length, typeUrl, core.limits);
+    if (!t) checkNewType(trackers.size, typeUrl, core.limits);
     const kind = classifyRequest(
       { known: t !== undefined, lastNonce: t?.lastNonce ?? '' },
       { responseNonce: req.responseNonce, hasError: req.errorDetail !== undefined, delta: true },
@@ -45,6 +48,7 @@ export function createDeltaProtocol(
     if (subscribe.length === 0 && unsubscribe.length === 0) return;
     core.requested(typeUrl, subscribe);
     t.sub = applyDeltaChange(t.sub, typeUrl, subscribe, unsubscribe);
+    checkSubscribed(t.sub.names.size, typeUrl, core.limits);
     for (const name of unsubscribe) {
       t.forced.delete(name);
       t.clientHas.delete(name); // if wildcard still covers it, it is sent again

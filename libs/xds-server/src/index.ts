@@ -15,7 +15,11 @@ export type {
 } from './types.js';
 export type { NackRecord } from './nack-log.js';
 export { createXdsServer } from './xds-server.js';
-export { listenXds } from './listen.js';
+export { listenXds, grpcServerOptions } from './listen.js';
+export type { GrpcServerLimits } from './listen.js';
+export { DEFAULT_XDS_LIMITS, truncate } from './limits.js';
+export type { XdsLimits, LimitName } from './limits.js';
+export type { AdmissionOptions } from './admission.js';
 export { adsServiceDefinition, ADS_SERVICE_NAME } from './ads-service.js';
 export { createAdsClient, decodeResources } from './ads-client.js';
 export type { AdsClient, AdsRequestInit, AdsResponse, AdsResource, NodeInit } from './ads-client.js';

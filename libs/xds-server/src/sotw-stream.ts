@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { discoveryV3, isWildcardType, TypeUrl } from '@minipilot/envoy-api';
 import { classifyRequest } from './classify-request.js';
+import { checkNewType, checkRequestNames } from './limits.js';
 import { changedOnResend, flushInOrder } from './push-order.js';
 import { planSotwResponse } from './sotw-plan.js';
 import { createTracker, trackerStatus, type StreamCore, type TypeTracker } from './stream-core.js';
@@ -31,6 +32,8 @@ export function createSotwProtocol(core: StreamCore<discoveryV3.DiscoveryRespons
 
   function onRequest(req: discoveryV3.DiscoveryRequest): void {
     const t = trackers.get(req.typeUrl);
+    checkRequestNames(req.resourceNames.length, req.typeUrl, core.limits);
+    if (!t) checkNewType(trackers.size, req.typeUrl, core.limits);
     const kind = classifyRequest(
       { known: t !== undefined, lastNonce: t?.lastNonce ?? '' },
       { responseNonce: req.responseNonce, hasError: req.errorDetail !== undefined, delta: false },

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { truncate, type XdsLimits } from './limits.js';
 import type { XdsResource, XdsSnapshot } from './snapshot.js';
 import type { NackLog } from './nack-log.js';
 import type { Logger, TypeStatus, XdsEvent } from './types.js';
@@ -46,6 +48,8 @@ export interface StreamCore<Res> {
   readonly streamId: string;
   readonly delta: boolean;
   readonly logger: Logger;
+  /** What a client may make this stream hold (checked by the protocols on every request). */
+  readonly limits: XdsLimits;
   nodeId(): string;
   /** Returns the proxy's current snapshot, undefined until the source delivered one. */
   snapshot(): XdsSnapshot | undefined;
@@ -53,7 +57,7 @@ export interface StreamCore<Res> {
   requested(typeUrl: string, names: readonly string[]): void;
   /** Releases the in-flight slot and records an ACK (event) or a NACK (ring buffer, warn log, event). */
   answered(t: TypeTracker, kind: 'ack' | 'nack', version: string, message: string): void;
-  /** Assigns a stream-unique nonce, writes the response built for it and marks the type in flight. */
+  /** Assigns an unguessable nonce (random UUID, as istiod's), writes the response built for it and marks the type in flight. */
   send(t: TypeTracker, summary: SentSummary, build: (nonce: string) => Res): void;
   /** False while write backpressure holds this stream (its or the server's pending bytes are over the limit). */
   canSend(): boolean;
@@ -65,6 +69,7 @@ export interface StreamCoreDeps<Res> {
   readonly delta: boolean;
   readonly logger: Logger;
   readonly nacks: NackLog;
+  readonly limits: XdsLimits;
   nodeId(): string;
   snapshot(): XdsSnapshot | undefined;
   emit(event: XdsEvent): void;
@@ -73,21 +78,26 @@ export interface StreamCoreDeps<Res> {
   canSend(): boolean;
 }
 
-/** Returns the core for one stream: nonces, ACK/NACK bookkeeping, events. */
+/**
+ * Returns the core for one stream: nonces, ACK/NACK bookkeeping, events. Nonces are random so a
+ * client cannot ACK a response it never read by guessing the next one; NACK messages are kept and
+ * logged cut to `limits.maxNackMessageLength`, with the node id cut to `limits.maxLoggedNodeIdLength`.
+ */
 export function createStreamCore<Res>(deps: StreamCoreDeps<Res>): StreamCore<Res> {
-  let nonceCounter = 0;
   const ids = () => ({ streamId: deps.streamId, nodeId: deps.nodeId(), delta: deps.delta });
   return {
     streamId: deps.streamId,
     delta: deps.delta,
     logger: deps.logger,
+    limits: deps.limits,
     nodeId: deps.nodeId,
     snapshot: deps.snapshot,
     requested(typeUrl, names) {
       deps.emit({ kind: 'request', ...ids(), typeUrl, names });
     },
-    answered(t, kind, version, message) {
+    answered(t, kind, version, fullMessage) {
       t.inFlight = false;
+      const message = truncate(fullMessage, deps.limits.maxNackMessageLength);
       const nonce = t.lastNonce;
       if (kind === 'ack') {
         t.ackedVersion = version;
@@ -98,13 +108,13 @@ export function createStreamCore<Res>(deps: StreamCoreDeps<Res>): StreamCore<Res
       t.nacked = { version, nonce, message };
       const record = { time: new Date().toISOString(), nodeId: deps.nodeId(), streamId: deps.streamId, typeUrl: t.typeUrl, nonce, version, message };
       deps.nacks.add(record);
-      const { time: _time, ...fields } = record; // the logger stamps its own time
-      deps.logger.warn(fields, 'xds: client rejected a response (NACK)');
+      const { time: _time, nodeId, ...fields } = record; // the logger stamps its own time
+      deps.logger.warn({ ...fields, nodeId: truncate(nodeId, deps.limits.maxLoggedNodeIdLength) }, 'xds: client rejected a response (NACK)');
       deps.emit({ kind: 'nack', ...ids(), typeUrl: t.typeUrl, version, nonce, message });
     },
     canSend: deps.canSend,
     send(t, summary, build) {
-      const nonce = String(++nonceCounter);
+      const nonce = randomUUID();
       const bytes = summary.resources.reduce((n, r) => n + r.value.length, 0);
       t.lastNonce = nonce;
       t.sentVersion = summary.version;

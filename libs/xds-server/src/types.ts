@@ -1,5 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { coreV3, discoveryV3 } from '@minipilot/envoy-api';
+import type { AdmissionOptions } from './admission.js';
+import type { LimitName, XdsLimits } from './limits.js';
 import type { NackRecord } from './nack-log.js';
 import type { XdsSnapshot } from './snapshot.js';
 
@@ -49,6 +51,14 @@ export type XdsEvent =
   | { kind: 'refused'; reason: string; delta: boolean }
   /** A stream was closed because its responses were not read for `stuckStreamTimeoutMs`. */
   | { kind: 'stuck'; streamId: string; nodeId: string; pendingBytes: number; delta: boolean }
+  | {
+      /** A client ran into a limit and its stream was refused or ended (`nodeId` is '' before the first request). */
+      kind: 'limit';
+      streamId: string;
+      nodeId: string;
+      limit: LimitName;
+      delta: boolean;
+    }
   | {
       kind: 'nack';
       streamId: string;
@@ -117,6 +127,10 @@ export interface XdsServerOptions {
    * UNAVAILABLE, or undefined to accept it. Checked once per stream, before its first request.
    */
   admit?: () => string | undefined;
+  /** What one client may make the server hold; unset fields keep `DEFAULT_XDS_LIMITS`. */
+  limits?: Partial<XdsLimits>;
+  /** Admission of new streams; default: 100000 per connection, 1000 new streams per second, 1 s wait. */
+  admission?: Partial<AdmissionOptions>;
 }
 
 /** An ADS service (SotW and delta) ready to be added to a grpc.Server. */
@@ -134,4 +148,6 @@ export interface XdsServer {
   streamCount(): number;
   /** Bytes of responses handed to gRPC and not yet written out, over all streams (write backpressure). */
   pendingBytes(): number;
+  /** Number of streams whose call has not finished yet (ended streams still flushing their status count). */
+  unfinishedStreams(): number;
 }

@@ -1,7 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import type { coreV3, discoveryV3 } from '@minipilot/envoy-api';
+import { createAdmission, type Admission } from './admission.js';
 import { adsServiceDefinition } from './ads-service.js';
 import { createDeltaProtocol } from './delta-stream.js';
+import { checkNode, DEFAULT_XDS_LIMITS, StreamRefusal, truncate, type LimitName, type XdsLimits } from './limits.js';
 import { createNackLog, type NackLog } from './nack-log.js';
 import type { XdsSnapshot } from './snapshot.js';
 import { createSotwProtocol, type StreamProtocol } from './sotw-stream.js';
@@ -21,6 +23,10 @@ interface ServerContext {
   readonly nacks: NackLog;
   readonly sessions: Map<string, Session>;
   readonly budget: WriteBudget;
+  readonly limits: XdsLimits;
+  readonly admission: Admission;
+  /** Calls not finished yet (for the forced-close count of a shutdown). */
+  readonly unfinished: Set<grpc.ServerDuplexStream<unknown, unknown>>;
   nextStreamId(): string;
   emit(event: XdsEvent): void;
 }
@@ -56,6 +62,9 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     nacks: createNackLog(options.maxNackRecords ?? 100),
     sessions: new Map(),
     budget: { pending: 0, max: options.maxPendingBytes ?? 16 * 1024 * 1024, perStream: options.maxStreamPendingBytes ?? 2 * 1024 * 1024, waiting: new Map() },
+    limits: { ...DEFAULT_XDS_LIMITS, ...options.limits },
+    admission: createAdmission({ maxStreamsPerConnection: 100_000, maxNewStreamsPerSecond: 1000, maxWaitMs: 1000, ...options.admission }),
+    unfinished: new Set(),
     nextStreamId: () => String(++streamSeq),
     emit(event) {
       try {
@@ -67,10 +76,10 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
   };
   const implementation: grpc.UntypedServiceImplementation = {
     StreamAggregatedResources: (call: grpc.ServerDuplexStream<discoveryV3.DiscoveryRequest, discoveryV3.DiscoveryResponse>) =>
-      serveStream(ctx, call, false, createSotwProtocol),
+      admitStream(ctx, call, false, createSotwProtocol),
     DeltaAggregatedResources: (
       call: grpc.ServerDuplexStream<discoveryV3.DeltaDiscoveryRequest, discoveryV3.DeltaDiscoveryResponse>,
-    ) => serveStream(ctx, call, true, createDeltaProtocol),
+    ) => admitStream(ctx, call, true, createDeltaProtocol),
   };
   return {
     service: adsServiceDefinition,
@@ -82,7 +91,45 @@ export function createXdsServer(options: XdsServerOptions): XdsServer {
     closeAll: () => {
       for (const session of [...ctx.sessions.values()]) session.end(grpc.status.UNAVAILABLE, 'xds server shutting down');
     },
+    unfinishedStreams: () => ctx.unfinished.size,
   };
+}
+
+/**
+ * Tracks the call until it finishes, then runs admission (per-connection cap, new-stream rate):
+ * a refused stream ends with RESOURCE_EXHAUSTED, an admitted one is served.
+ */
+function admitStream<Req extends { node?: coreV3.Node | undefined }, Res>(
+  ctx: ServerContext,
+  call: grpc.ServerDuplexStream<Req, Res>,
+  delta: boolean,
+  createProtocol: (core: StreamCore<Res>) => StreamProtocol<Req>,
+): void {
+  const tracked = call as unknown as grpc.ServerDuplexStream<unknown, unknown>;
+  ctx.unfinished.add(tracked);
+  const finished = (): void => {
+    ctx.unfinished.delete(tracked);
+  };
+  for (const event of ['finish', 'close', 'cancelled']) call.once(event, finished);
+  ctx.admission.admit(call.getPeer()).then(
+    (verdict) => {
+      if (call.cancelled) {
+        if (verdict.admitted) verdict.release();
+        return finished();
+      }
+      if (!verdict.admitted) {
+        ctx.logger.warn({ peer: call.getPeer(), limit: verdict.limit }, `xds: stream refused: ${verdict.message}`);
+        ctx.emit({ kind: 'limit', streamId: '', nodeId: '', limit: verdict.limit, delta });
+        call.emit('error', { code: grpc.status.RESOURCE_EXHAUSTED, details: verdict.message });
+        return;
+      }
+      serveStream(ctx, call, delta, createProtocol, verdict.release);
+    },
+    (err: unknown) => {
+      ctx.logger.error({ err }, 'xds: stream admission failed');
+      call.emit('error', { code: grpc.status.INTERNAL, details: 'xds server error' });
+    },
+  );
 }
 
 /**
@@ -94,13 +141,16 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
   call: grpc.ServerDuplexStream<Req, Res>,
   delta: boolean,
   createProtocol: (core: StreamCore<Res>) => StreamProtocol<Req>,
+  release: () => void,
 ): void {
   if (!(ctx.options.isReady?.() ?? true)) {
+    release();
     call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'xds server is not ready (caches not synced)' });
     return;
   }
   const refusal = ctx.options.admit?.();
   if (refusal !== undefined) {
+    release();
     ctx.emit({ kind: 'refused', reason: refusal, delta });
     call.emit('error', { code: grpc.status.UNAVAILABLE, details: `xds server is shedding load: ${refusal}` });
     return;
@@ -135,11 +185,13 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
   let stopWatch: (() => void) | undefined;
   let closed = false;
   const nodeId = () => node?.id ?? '';
+  const shortId = () => truncate(nodeId(), ctx.limits.maxLoggedNodeIdLength);
   const core = createStreamCore<Res>({
     streamId,
     delta,
     logger: ctx.logger,
     nacks: ctx.nacks,
+    limits: ctx.limits,
     nodeId,
     snapshot: () => snapshot,
     emit: ctx.emit,
@@ -166,6 +218,7 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
   function close(): void {
     if (closed) return;
     closed = true;
+    release();
     ctx.sessions.delete(streamId);
     budget.waiting.delete(streamId);
     if (stuckTimer) clearTimeout(stuckTimer);
@@ -178,8 +231,9 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
     } catch (err) {
       ctx.logger.error({ err, streamId }, 'xds: stopping the snapshot watch threw');
     }
+    snapshot = undefined;
     if (node) {
-      ctx.logger.info({ streamId, nodeId: nodeId(), delta }, 'xds: stream closed');
+      ctx.logger.debug({ streamId, nodeId: shortId(), delta }, 'xds: stream closed');
       ctx.emit({ kind: 'disconnect', streamId, nodeId: nodeId(), delta });
     }
   }
@@ -192,22 +246,30 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
     try {
       work();
     } catch (err) {
-      ctx.logger.error({ err, streamId, nodeId: nodeId() }, 'xds: internal error on stream');
+      if (err instanceof StreamRefusal) return refuse(err);
+      ctx.logger.error({ err, streamId, nodeId: shortId() }, 'xds: internal error on stream');
       fail(grpc.status.INTERNAL, `xds server error: ${messageOf(err)}`);
     }
+  }
+  /** Ends the stream of a client that broke a rule or ran into a limit (a client error: warn). */
+  function refuse(err: StreamRefusal): void {
+    ctx.logger.warn({ streamId, nodeId: shortId(), ...(err.limit ? { limit: err.limit } : {}) }, `xds: stream ended: ${err.message}`);
+    if (err.limit) ctx.emit({ kind: 'limit', streamId, nodeId: shortId(), limit: err.limit as LimitName, delta });
+    fail(err.code, err.message);
   }
   function start(first: Req): boolean {
     if (!first.node) {
       fail(grpc.status.INVALID_ARGUMENT, 'the first request of an ADS stream must carry node');
       return false;
     }
+    checkNode(first.node, ctx.limits);
     node = first.node;
     connectedAt = new Date().toISOString();
     ctx.sessions.set(streamId, {
       status: () => ({ streamId, nodeId: nodeId(), delta, connectedAt, types: protocol.types() }),
       end: fail,
     });
-    ctx.logger.info({ streamId, nodeId: nodeId(), delta }, 'xds: stream connected');
+    ctx.logger.debug({ streamId, nodeId: shortId(), delta }, 'xds: stream connected');
     ctx.emit({ kind: 'connect', streamId, nodeId: nodeId(), delta });
     if (ctx.options.debug?.isDebugNode(node)) return true; // a debug client (istioctl): debug types only, no Envoy config
     try {
@@ -217,6 +279,7 @@ function serveStream<Req extends { node?: coreV3.Node | undefined }, Res>(
         guarded(() => protocol.flush());
       });
     } catch (err) {
+      ctx.logger.warn({ streamId, nodeId: shortId(), err: messageOf(err) }, 'xds: stream refused: the node was rejected');
       fail(grpc.status.INVALID_ARGUMENT, messageOf(err));
     }
     return !closed;

@@ -1,44 +1,68 @@
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { createRequestHandler, type Handler, type RequestHandlerOptions } from './request-handler.js';
 
-/** A handler returns a JSON-able body (200), or `{status, body}`. */
-export type Handler = (url: URL) => Promise<unknown> | unknown;
-export interface HandlerResult { readonly status: number; readonly body: unknown; readonly contentType?: string }
+export type { Handler, HandlerResult } from './request-handler.js';
+
+/** Timeouts of the monitoring and debug listeners: a slow or half-sent request cannot hold a socket for long. */
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+/** A started HTTP listener that can be drained, then closed. */
+export interface HttpListener {
+  readonly server: http.Server;
+  readonly port: number;
+  /** Stops accepting, closes idle keep-alive connections, and resolves once the last request is done. */
+  drain(): Promise<void>;
+  /** Destroys every connection still open; returns how many there were. */
+  forceClose(): number;
+}
 
 /**
- * The monitoring/debug HTTP server (istiod's :15014): a fixed route table of small handlers.
- * Every `/debug/*` response is JSON; `/ready` is plain text; `/metrics` is Prometheus text.
+ * Starts an HTTP listener serving `routes` (istiod's :15014 monitoring port, or the separate debug
+ * listener of `--debug-addr`). Every `/debug/*` response is JSON; `/ready` is plain text; `/metrics`
+ * is Prometheus text. See {@link createRequestHandler} for how requests are parsed and failures answered.
  */
-export async function startMonitoringServer(address: string, routes: ReadonlyMap<string, Handler>): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const handler = routes.get(url.pathname);
-    if (!handler) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no such endpoint ${url.pathname}; see /debug/list` }));
-      return;
-    }
-    Promise.resolve()
-      .then(() => handler(url))
-      .then((out) => {
-        const r = isResult(out) ? out : { status: 200, body: out };
-        const type = r.contentType ?? 'application/json';
-        res.writeHead(r.status, { 'content-type': type });
-        res.end(type === 'application/json' ? JSON.stringify(r.body, null, 2) + '\n' : String(r.body));
-      })
-      .catch((err: unknown) => {
-        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
-      });
+export async function startMonitoringServer(
+  address: string,
+  routes: ReadonlyMap<string, Handler>,
+  options: RequestHandlerOptions = {},
+): Promise<HttpListener> {
+  const server = http.createServer(createRequestHandler(routes, options));
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   const { host, port } = splitAddress(address);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
-  return { server, port: (server.address() as AddressInfo).port };
-}
-
-function isResult(v: unknown): v is HandlerResult {
-  return typeof v === 'object' && v !== null && 'status' in v && 'body' in v && Object.keys(v).every((k) => ['status', 'body', 'contentType'].includes(k));
+  let closed: Promise<void> | undefined;
+  const drain = (): Promise<void> => {
+    closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    return closed;
+  };
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    drain,
+    forceClose() {
+      const open = sockets.size;
+      void drain();
+      for (const socket of sockets) socket.destroy();
+      return open;
+    },
+  };
 }
 
 /** Splits `host:port` / `:port` / `[::1]:port`; an empty host listens on all addresses. */

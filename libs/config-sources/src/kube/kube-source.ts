@@ -25,7 +25,7 @@ export interface KubeSourceOptions {
   readonly debounceMs?: number;
   /** Latest a change is applied after the first one of a burst (PILOT_DEBOUNCE_MAX); default 10 s. */
   readonly maxDelayMs?: number;
-  /** Restart backoff after list/watch errors; default 1 s doubling to 30 s, jittered. */
+  /** Restart backoff after list/watch errors; default 1 s doubling to 5 s, jittered (see `BackoffOptions.maxMs`). */
   readonly backoff?: BackoffOptions;
   readonly logger?: Logger;
 }
@@ -162,6 +162,8 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
         },
         connected: () => {
           state.connected = true;
+          // The API server answers again: the kinds still waiting out a backoff retry now.
+          for (const other of informers) other.retryNow();
           reconnected();
         },
         failed: (error, retryInMs) => {

@@ -41,6 +41,11 @@ export interface ResourceInformerOptions {
 export interface ResourceInformer {
   /** Starts listing and watching; failures are reported to `failed` and retried, never thrown. */
   start(): void;
+  /**
+   * Retries at once if a retry is waiting out its backoff, from the initial delay (called when another
+   * watch of the same API server just connected: the server is back, waiting longer only delays readiness).
+   */
+  retryNow(): void;
   stop(): Promise<void>;
 }
 
@@ -135,6 +140,13 @@ export function createResourceInformer(o: ResourceInformerOptions): ResourceInfo
 
   return {
     start: run,
+    retryNow() {
+      if (stopped || retryTimer === undefined) return;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      backoff.reset();
+      run();
+    },
     async stop() {
       stopped = true;
       if (retryTimer !== undefined) clearTimeout(retryTimer);

@@ -1,4 +1,4 @@
-import { createFileSource } from '../file-source.js';
+import { createFileSource, type FileSourceOptions } from '../file-source.js';
 import type { ConfigSource } from '../config-source.js';
 import { createRecordingLogger } from './recording-logger.js';
 import { createTempTree, type TempTree } from './temp-tree.js';
@@ -9,8 +9,8 @@ export interface FileSourceFixture {
   readonly tree: TempTree;
   /** Records what the source logs (cleared before each test). */
   readonly logger: ReturnType<typeof createRecordingLogger>;
-  /** Creates the source (quick debounce and rescan); it is stopped after the test. */
-  startSource(): ConfigSource;
+  /** Creates the source (quick debounce and rescan, plus `extra` options); it is stopped after the test. */
+  startSource(extra?: Partial<FileSourceOptions>): ConfigSource;
   /** The hosts of the served VirtualService `default/<name>`, if served. */
   hostsOf(s: ConfigSource, name: string): readonly string[] | undefined;
 }
@@ -32,7 +32,7 @@ export function useFileSourceFixture(): FileSourceFixture {
   return {
     get tree() { return tree!; },
     logger,
-    startSource: () => (source = createFileSource({ dir: tree!.dir, debounceMs: 30, rescanMs: 100, logger })),
+    startSource: (extra = {}) => (source = createFileSource({ dir: tree!.dir, debounceMs: 30, rescanMs: 100, logger, ...extra })),
     hostsOf: (s, name) => s.current()!.snapshot.get('VirtualService', 'default', name)?.spec.hosts,
   };
 }

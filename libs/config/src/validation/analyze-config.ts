@@ -6,6 +6,7 @@ import type { Destination } from '../istio/common.js';
 import { at, createCollector, type Collector } from './collector.js';
 import { hostsOverlap } from './hostname.js';
 import { checkMeshHostConflicts } from './mesh-host-conflicts.js';
+import { createHostIndex, type HostIndex } from './host-overlaps.js';
 import { isTlsProtocol, parseProtocolName } from './primitives.js';
 
 /** Options of {@link analyzeConfig}. */
@@ -156,19 +157,20 @@ function gatewayHostsFor(gw: GatewayConfig, vsNs: string): string[] {
   return out;
 }
 
-/** Every DestinationRule host (resolved) with the subset names it defines. */
-function subsetIndex(snapshot: ConfigSnapshot, suffix: string): { host: string; subsets: Set<string> }[] {
-  return snapshot.ofKind('DestinationRule').map((dr) => ({
-    host: resolveHost(dr.spec.host, dr.metadata.namespace, suffix),
-    subsets: new Set((dr.spec.subsets ?? []).map((s) => s.name)),
-  }));
+/** The subset names of every DestinationRule, by its host (resolved), found by host overlap. */
+function subsetIndex(snapshot: ConfigSnapshot, suffix: string): HostIndex<Set<string>> {
+  const index = createHostIndex<Set<string>>();
+  for (const dr of snapshot.ofKind('DestinationRule')) {
+    index.add(resolveHost(dr.spec.host, dr.metadata.namespace, suffix), new Set((dr.spec.subsets ?? []).map((s) => s.name)));
+  }
+  return index;
 }
 
-function checkSubsets(c: Collector, vs: VirtualServiceConfig, index: readonly { host: string; subsets: Set<string> }[], suffix: string): void {
+function checkSubsets(c: Collector, vs: VirtualServiceConfig, index: HostIndex<Set<string>>, suffix: string): void {
   const check = (field: string, d: Destination | undefined, what = 'host'): void => {
     if (!d?.subset) return;
     const host = resolveHost(d.host, vs.metadata.namespace, suffix);
-    if (index.some((e) => hostsOverlap(e.host, host) && e.subsets.has(d.subset!))) return;
+    if (index.overlapping(host).some((subsets) => subsets.has(d.subset!))) return;
     c.warn(at(field, 'subset'), `Referenced ${what}+subset in destinationrule not found: ${JSON.stringify(`${d.host}+${d.subset}`)}`, 'IST0101');
   };
   const spec = vs.spec;

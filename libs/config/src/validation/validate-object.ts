@@ -5,6 +5,7 @@ import { checkDestinationRule } from './destination-rule.js';
 import { checkGateway } from './gateway.js';
 import { checkServiceEntry } from './service-entry.js';
 import { checkMetadata } from './metadata.js';
+import { checkResourceLimits } from './resource-limits.js';
 import { checkVirtualService } from './virtual-service.js';
 
 /**
@@ -24,6 +25,7 @@ export function validateConfigObject(obj: ConfigObject): ConfigProblem[] {
   }, problems);
   if (obj.kind !== 'VirtualService' && obj.kind !== 'DestinationRule' && obj.kind !== 'Gateway' && obj.kind !== 'ServiceEntry') return problems;
   if (!checkMetadata(c, obj.metadata)) return problems;
+  if (!checkResourceLimits(c, obj)) return problems;
   switch (obj.kind) {
     case 'VirtualService': checkVirtualService(c, obj); break;
     case 'DestinationRule': checkDestinationRule(c, obj); break;

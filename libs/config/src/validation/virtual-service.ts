@@ -5,13 +5,14 @@ import type { HTTPRoute, TCPRoute, TLSRoute, VirtualService } from '../istio/vir
 import { at, type Collector } from './collector.js';
 import { checkGatewayNames, checkRouteDestinations } from './destination.js';
 import { checkHeaderOperations } from './headers.js';
-import { gatewayBoundHostError, hostSubsetOf, hostsOverlap, ipSubnetError, isIPAddress, wildcardDomainError } from './hostname.js';
+import { gatewayBoundHostError, hostSubsetOf, ipSubnetError, isIPAddress, wildcardDomainError } from './hostname.js';
 import { checkHttpMatches, checkMatchSource, jwtClaimHeaders } from './http-match.js';
 import {
   checkAuthorityRewrite, checkCors, checkDirectResponse, checkFault, checkMirrors, checkRedirect, checkRetries, checkRewrite,
 } from './http-policies.js';
 import { checkDuration, checkExportTo } from './primitives.js';
 import { warnUnreachableRules } from './unreachable-rules.js';
+import { overlappingHostPairs } from './host-overlaps.js';
 
 /** Istio's isGateway: a VirtualService without the `mesh` gateway in `spec.gateways` (also true when the list is empty). */
 function isGatewayOnly(vs: VirtualService): boolean {
@@ -59,11 +60,9 @@ export function checkVirtualService(c: Collector, vs: VirtualServiceConfig): voi
     }
   });
   if (allHostsValid) {
-    for (let i = 0; i < hosts.length; i++) {
-      for (let j = i + 1; j < hosts.length; j++) {
-        if (hostsOverlap(hosts[i]!, hosts[j]!)) c.error('spec.hosts', `duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`);
-      }
-    }
+    const overlaps = overlappingHostPairs(hosts);
+    for (const [i, j] of overlaps.pairs) c.error('spec.hosts', `duplicate hosts in virtual service: ${hosts[i]} & ${hosts[j]}`);
+    if (overlaps.more) c.error('spec.hosts', `more duplicate hosts in virtual service: only the first ${overlaps.pairs.length} pairs are listed`);
   }
   if ((spec.http ?? []).length === 0 && (spec.tcp ?? []).length === 0 && (spec.tls ?? []).length === 0) {
     c.error('spec', 'http, tcp or tls must be provided in virtual service');
