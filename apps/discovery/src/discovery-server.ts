@@ -212,7 +212,10 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
       current = update;
       metrics.recordConfigChanges(previous?.snapshot, update.snapshot, update.changedKeys);
       metrics.pushTrigger(pushTriggerFor(update.changedKeys));
+      const built = performance.now();
       push = build(update);
+      // istiod's pilot_debounce_time: first event to release, push context build included.
+      if (update.debounceMs !== undefined) metrics.observeDebounce(update.debounceMs / 1000 + (performance.now() - built) / 1000);
       snapshots!.setPush(push, update.changedKeys).catch((err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
     });
 

@@ -8,6 +8,8 @@ export interface ConfigSourceUpdate {
   readonly problems: readonly ConfigProblem[];
   /** `configKey()`s added, changed or removed since the previous update (every key in the first one). */
   readonly changedKeys: ReadonlySet<string>;
+  /** How long the change waited in the debouncer, from its first event to its release (istiod's pilot_debounce_time). */
+  readonly debounceMs?: number;
 }
 
 /**

@@ -6,8 +6,11 @@ export interface DebouncerOptions<T> {
   readonly maxDelayMs: number;
   /** Combines the pending change with a new one (e.g. the union of two key sets). */
   readonly merge: (pending: T, next: T) => T;
-  /** Receives the merged changes. A new release starts only after the previous one settled. */
-  readonly release: (merged: T) => void | Promise<void>;
+  /**
+   * Receives the merged changes and how long they waited (from the first of them, ms). A new release
+   * starts only after the previous one settled.
+   */
+  readonly release: (merged: T, waitedMs: number) => void | Promise<void>;
   /** Called when `release` throws or rejects; the debouncer keeps running. */
   readonly onError?: (error: unknown) => void;
 }
@@ -55,15 +58,15 @@ export function createDebouncer<T>(options: DebouncerOptions<T>): Debouncer<T> {
     }
     const { value } = pendingChange;
     pendingChange = undefined;
-    inFlight = runRelease(value).finally(() => {
+    inFlight = runRelease(value, Date.now() - firstAt).finally(() => {
       inFlight = undefined;
       arm();
     });
   }
 
-  async function runRelease(value: T): Promise<void> {
+  async function runRelease(value: T, waitedMs: number): Promise<void> {
     try {
-      await release(value);
+      await release(value, waitedMs);
     } catch (error) {
       options.onError?.(error);
     }

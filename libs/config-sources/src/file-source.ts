@@ -1,14 +1,12 @@
 import * as path from 'node:path';
-import type { ConfigObject, ConfigProblem } from '@minipilot/config';
+import type { ConfigProblem } from '@minipilot/config';
 import type { ConfigSource, ConfigSourceUpdate } from './config-source.js';
 import { createDebouncer } from './debouncer.js';
 import { createDirWatchers } from './dir-watchers.js';
 import { createUpdateListeners } from './update-listeners.js';
-import { diffObjects } from './diff-objects.js';
-import { createUpdate } from './create-update.js';
+import { createServedState } from './served-state.js';
 import { silentLogger, type Logger } from './logger.js';
 import { readYamlFileAsync, type LoadedFile } from './read-yaml-file.js';
-import { reportNewProblems } from './report-problems.js';
 import { resolveServedObjects } from './resolve-objects.js';
 import { isYamlFile, sameStamp, walkYamlTree, type FileStamp, type ListDir, type YamlTree } from './yaml-tree.js';
 
@@ -57,11 +55,9 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
   const listeners = createUpdateListeners(logger);
   let files = new Map<string, CachedFile>();
   let dirs: ReadonlyMap<string, number> = new Map();
-  let served: ReadonlyMap<string, ConfigObject> = new Map();
-  let reported = new Set<string>();
+  const state = createServedState(logger);
   let brokenFiles = new Set<string>();
   let rootError: string | undefined;
-  let latest: ConfigSourceUpdate | undefined;
   let started: Promise<ConfigSourceUpdate> | undefined;
   let ready = false;
   let stopped = false;
@@ -77,7 +73,7 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
     quietMs: options.debounceMs ?? 100,
     maxDelayMs: options.maxDelayMs ?? 10_000,
     merge: (a, b) => (b.size === 0 ? a : a.size === 0 ? b : new Set([...a, ...b])),
-    release: (hints) => reload(hints),
+    release: (hints, waitedMs) => reload(hints, waitedMs),
     onError: (err) => logger.error({ err, dir: root }, 'config reload failed; still serving the previous config'),
   });
   const watchers = createDirWatchers(root, (rel) => debouncer.push(rel !== undefined && isYamlFile(rel) ? new Set([rel]) : NO_KEYS), logger);
@@ -103,10 +99,10 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
     return run;
   }
 
-  function reload(hints: ReadonlySet<string>): Promise<void> {
+  function reload(hints: ReadonlySet<string>, waitedMs?: number): Promise<void> {
     return serially(async () => {
       const tree = tryWalk();
-      if (tree) await apply(tree, hints);
+      if (tree) await apply(tree, hints, waitedMs);
     });
   }
 
@@ -122,7 +118,7 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
    * are read without blocking, a document at a time; files under a directory that could not be
    * listed keep their last good version.
    */
-  async function apply(tree: YamlTree, hints: ReadonlySet<string>): Promise<void> {
+  async function apply(tree: YamlTree, hints: ReadonlySet<string>, waitedMs?: number): Promise<void> {
     watchers.sync(tree.dirs);
     dirs = tree.dirs;
     unreadableDirs = tree.unreadable;
@@ -145,41 +141,36 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
       next.set(rel, unchanged ? { ...cached, stamp } : { ...loaded, stamp });
     }
     files = next;
-    publish();
+    publish(waitedMs);
   }
 
-  function publish(): void {
-    const resolved = resolveServedObjects([...files.values()], served);
+  function publish(waitedMs?: number): void {
+    const resolved = resolveServedObjects([...files.values()], state.served());
     const dirProblems: ConfigProblem[] = [...unreadableDirs].map(([rel, message]) => ({
       severity: 'error',
       message: `cannot read directory: ${message}; its files keep their last good version, everything else keeps updating`,
       origin: { file: `${rel}/` },
     }));
     const problems = [...dirProblems, ...resolved.problems];
-    const diff = diffObjects(served, resolved.objects);
-    const before = reported;
-    reported = reportNewProblems(logger, problems, before);
+    const change = state.apply(resolved.objects, problems, waitedMs !== undefined ? { debounceMs: waitedMs } : {});
     const broken = filesWithErrors(problems);
     for (const file of brokenFiles) {
       if (!broken.has(file) && files.has(file)) logger.info({ dir: root, file }, `${file} recovered: it is valid again and served`);
     }
     brokenFiles = broken;
-    const changed = diff.changedKeys.size > 0;
-    const same = !changed && sameEntries(served, diff.objects) && sameLines(before, reported);
-    served = diff.objects;
-    if (same && latest) {
+    if (change.unchanged) {
       logger.debug({ dir: root }, 'config reloaded: nothing changed');
       return;
     }
-    latest = createUpdate(served, problems, changed || !latest ? diff.changedKeys : NO_KEYS);
+    const changed = change.changedKeys.size > 0;
     if (!changed && ready) return; // problem-only change: logged above and in current(), nothing to push
     const errors = problems.filter((p) => p.severity === 'error').length;
     // A reload names what changed (the first load changes everything: counts only).
-    const changedKeys = ready ? [...diff.changedKeys] : [];
+    const changedKeys = ready ? [...change.changedKeys] : [];
     const shown = changedKeys.slice(0, MAX_LOGGED_KEYS);
     const more = changedKeys.length > shown.length ? ` and ${changedKeys.length - shown.length} more` : '';
-    logger.info({ dir: root, objects: served.size, changed: diff.changedKeys.size, ...(ready ? { changedKeys: shown } : {}), errors }, `config loaded${shown.length ? `: ${shown.join(', ')}${more}` : ''}`);
-    if (ready) notify(latest);
+    logger.info({ dir: root, objects: state.served().size, changed: change.changedKeys.size, ...(ready ? { changedKeys: shown } : {}), errors }, `config loaded${shown.length ? `: ${shown.join(', ')}${more}` : ''}`);
+    if (ready) notify(change.update);
   }
 
   function notify(update: ConfigSourceUpdate): void {
@@ -226,15 +217,15 @@ export function createFileSource(options: FileSourceOptions): ConfigSource {
         }
         await serially(() => apply(tree, NO_KEYS));
         if (stopped) throw new Error('config source stopped');
-        if (served.size === 0) logger.warn({ dir: root, files: files.size }, `no Istio or Kubernetes objects found in ${root} (${files.size} YAML file(s)); serving an empty config`);
+        if (state.served().size === 0) logger.warn({ dir: root, files: files.size }, `no Istio or Kubernetes objects found in ${root} (${files.size} YAML file(s)); serving an empty config`);
         ready = true;
         scheduleRescan();
-        return latest!;
+        return state.latest()!;
       })();
       return started;
     },
     onUpdate: (listener) => listeners.add(listener),
-    current: () => (ready ? latest : undefined),
+    current: () => (ready ? state.latest() : undefined),
     async stop() {
       stopped = true;
       if (rescanTimer !== undefined) clearTimeout(rescanTimer);
@@ -252,14 +243,3 @@ function isUnder(rel: string, dirs: ReadonlyMap<string, string>): boolean {
   return false;
 }
 
-function sameEntries(a: ReadonlyMap<string, ConfigObject>, b: ReadonlyMap<string, ConfigObject>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
-}
-
-function sameLines(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const line of a) if (!b.has(line)) return false;
-  return true;
-}

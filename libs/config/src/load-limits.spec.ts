@@ -39,7 +39,7 @@ describe('load limits', () => {
 
   it('keeps document lines right in a file of many documents', () => {
     const r = loadYaml([0, 1, 2].map((i) => vs(i)).join('---\n'), 'x.yaml');
-    expect(r.objects.map((o) => o.origin?.line)).toEqual([1, 9, 18]); // the line of each document's `---`
+    expect(r.objects.map((o) => o.origin?.line)).toEqual([1, 10, 19]); // the line each object starts on (after its `---`)
   });
 
   it('rejects a VirtualService with more hosts than the limit before any other rule (40,000 hosts)', () => {

@@ -1,11 +1,8 @@
-import type { ConfigObject } from '@minipilot/config';
 import type { ConfigSource, ConfigSourceUpdate } from '../config-source.js';
 import { withCrossResourceChecks } from '../analyze-served.js';
-import { createUpdate } from '../create-update.js';
 import { createDebouncer } from '../debouncer.js';
-import { diffObjects } from '../diff-objects.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { reportNewProblems } from '../report-problems.js';
+import { createServedState } from '../served-state.js';
 import { createUpdateListeners } from '../update-listeners.js';
 import { createBackoff, type BackoffOptions } from './backoff.js';
 import { describeKubeConfig, loadKubeConfig, type KubeConfigSpec } from './kube-config.js';
@@ -58,8 +55,6 @@ interface KindState {
   notServedLogged: boolean;
 }
 
-const NO_KEYS: ReadonlySet<string> = new Set<string>();
-
 /**
  * Creates a config source that lists and watches a Kubernetes API server through
  * @kubernetes/client-node: VirtualService, DestinationRule, Gateway and ServiceEntry (at the
@@ -83,9 +78,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
   const pendingKeys = new Set<string>();
   let kinds: KindState[] = [];
   let informers: ResourceInformer[] = [];
-  let served: ReadonlyMap<string, ConfigObject> = new Map();
-  let reported = new Set<string>();
-  let latest: ConfigSourceUpdate | undefined;
+  const state = createServedState(logger);
   let started: Promise<ConfigSourceUpdate> | undefined;
   let ready = false;
   let stopped = false;
@@ -100,7 +93,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
     quietMs: options.debounceMs ?? 100,
     maxDelayMs: options.maxDelayMs ?? 10_000,
     merge: (a, b) => new Set([...a, ...b]),
-    release: (keys) => publish(keys),
+    release: (keys, waitedMs) => publish(keys, waitedMs),
     onError: (err) => logger.error({ err }, 'applying Kubernetes changes failed; still serving the previous config'),
   });
 
@@ -109,20 +102,13 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
     else pendingKeys.add(key);
   }
 
-  function publish(keys: ReadonlySet<string>): void {
+  function publish(keys: ReadonlySet<string>, waitedMs?: number): void {
     const resolved = withCrossResourceChecks(objects.resolve(keys));
-    const diff = diffObjects(served, resolved.objects);
-    const before = reported;
-    reported = reportNewProblems(logger, resolved.problems, before);
-    served = diff.objects;
-    const changedAny = diff.changedKeys.size > 0;
-    const sameProblems = before.size === reported.size && [...reported].every((line) => before.has(line));
-    if (!changedAny && sameProblems && latest) return;
-    latest = createUpdate(served, resolved.problems, changedAny || !latest ? diff.changedKeys : NO_KEYS);
-    if (!changedAny || !ready) return;
+    const change = state.apply(resolved.objects, resolved.problems, waitedMs !== undefined ? { debounceMs: waitedMs } : {});
+    if (change.unchanged || change.changedKeys.size === 0 || !ready) return;
     const errors = resolved.problems.filter((p) => p.severity === 'error').length;
-    logger.info({ objects: served.size, changed: diff.changedKeys.size, errors }, 'config updated from Kubernetes');
-    listeners.emit(latest);
+    logger.info({ objects: state.served().size, changed: change.changedKeys.size, errors }, 'config updated from Kubernetes');
+    listeners.emit(change.update);
   }
 
   /** Records a failure; the first one of an outage is logged as a warning, the rest at debug. */
@@ -219,9 +205,9 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
     publish(new Set(pendingKeys));
     pendingKeys.clear();
     ready = true;
-    const errors = latest!.problems.filter((p) => p.severity === 'error').length;
-    logger.info({ server, istioApi: istioApi ?? 'not served', objects: served.size, errors }, 'initial Kubernetes list complete');
-    return latest!;
+    const errors = state.latest()!.problems.filter((p) => p.severity === 'error').length;
+    logger.info({ server, istioApi: istioApi ?? 'not served', objects: state.served().size, errors }, 'initial Kubernetes list complete');
+    return state.latest()!;
   }
 
   return {
@@ -231,7 +217,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
       return started;
     },
     onUpdate: (listener) => listeners.add(listener),
-    current: () => (ready ? latest : undefined),
+    current: () => (ready ? state.latest() : undefined),
     status: () => ({
       synced: ready,
       connected: discovered && kinds.length > 0 && kinds.every((k) => k.connected),
