@@ -162,6 +162,9 @@ describe('createFileSource', () => {
     await s.stop();
     await sleep(20); // libuv closes handles on its next turn
     expect(handles('FSEventWrap')).toBe(baseline.watchers);
+    // Timers of other work (the test runner's, a slow earlier test's) may come and go meanwhile;
+    // the source's own (debounce, rescan) must be gone for good, so wait for the count to settle.
+    for (let i = 0; i < 50 && handles('Timeout') > baseline.timers; i++) await sleep(20);
     expect(handles('Timeout')).toBeLessThanOrEqual(baseline.timers);
     tree.write('a.yaml', virtualService('a', 'a-v3'));
     await rec.expectNone(300);
