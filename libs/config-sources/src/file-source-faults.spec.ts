@@ -66,6 +66,20 @@ describe('createFileSource with directory faults', () => {
     expect(fx.logger.entries.filter((e) => e.msg?.includes('loop.yaml'))).toEqual([{ level: 'info', msg: 'skipped loop.yaml: symlink loop', obj: expect.objectContaining({ file: 'loop.yaml' }) }]);
   });
 
+  it('loads a large file without blocking: timers fire while it is read', async () => {
+    fx.tree.write('big.yaml', Array.from({ length: 3000 }, (_, i) => virtualService(`vs-${i}`, `h${i}`)).join('---\n'));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      const s = fx.startSource();
+      const first = await s.start();
+      expect(first.snapshot.objects.size).toBe(3000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   it('shows a problem that appears or goes away in current() at once, with no served change', async () => {
     fx.tree.write('a.yaml', virtualService('a', 'a'));
     const s = fx.startSource();
