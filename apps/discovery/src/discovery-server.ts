@@ -3,7 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { parseMeshConfig, DEFAULT_MESH_CONFIG, formatProblem, type MeshConfig } from '@minipilot/config';
 import type { ConfigSource, ConfigSourceUpdate } from '@minipilot/config-sources';
 import { buildPushContext, type PushContext, type Proxy, type EnvoyResources } from '@minipilot/translation';
-import { createXdsServer, listenXds, truncate, type AdmissionOptions, type GrpcServerLimits, type XdsLimits, type XdsServer, type XdsEvent } from '@minipilot/xds-server';
+import { createGrpcTransport, createXdsServer, listenXds, truncate, type AdmissionOptions, type GrpcServerLimits, type XdsLimits, type XdsServer, type XdsEvent } from '@minipilot/xds-server';
 import { createPushPipeline, type PushPipeline } from '@minipilot/push';
 import { createDiscoveryMetrics, pushTriggerFor } from './metrics.js';
 import { createPushMetrics } from './push-metrics.js';
@@ -246,11 +246,19 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
       },
     });
     xdsRef = xds;
-    const bound = await listenXds(xds, o.grpcAddr, o.grpcLimits);
+    // One set of transport limits for 15010 and 15012, each hit logged and counted.
+    const grpcLimits: GrpcServerLimits = {
+      ...o.grpcLimits,
+      onLimit: (limit, peer) => {
+        metrics.transportLimitHit(limit);
+        xdsLog.warn({ limit, peer }, 'a gRPC connection ran into a transport limit');
+      },
+    };
+    const bound = await listenXds(xds, o.grpcAddr, grpcLimits);
     grpcServer = bound.grpcServer;
     // istiod's secure side (CA + xDS over TLS on 15012, webhooks on 15017); see ./secure.
     const securityMetrics = o.security ? createSecurityMetrics(metrics.registry) : undefined;
-    if (o.security) security = await startIstiodSecurity({ ...o.security, trustDomain: mesh.trustDomain, xds, logger: log, metrics: securityMetrics! });
+    if (o.security) security = await startIstiodSecurity({ ...o.security, trustDomain: mesh.trustDomain, xds, logger: log, metrics: securityMetrics!, transport: createGrpcTransport(grpcLimits) });
     if (security && o.security?.httpsAddr) webhooks = await startIstiodWebhooks({ httpsAddr: o.security.httpsAddr, security, mode: o.security.mode, mesh, isReady: () => ready, logger: log, metrics: securityMetrics! });
     ready = true;
     webhooks?.markReady().catch((err: unknown) => log.error({ scope: 'webhook', err }, 'patching the webhook configurations failed'));

@@ -62,6 +62,8 @@ async function run(o: CliOptions): Promise<void> {
     drainDurationMs: o.drainDurationMs,
     grpcLimits: {
       maxReceiveMessageBytes: o.grpc.maxRecvMsgSize,
+      maxConcurrentStreams: o.grpc.maxStreamsPerConnection,
+      keepaliveMinTimeMs: o.grpc.keepaliveMinTimeMs,
       keepaliveTimeMs: o.grpc.keepaliveIntervalMs,
       keepaliveTimeoutMs: o.grpc.keepaliveTimeoutMs,
       maxConnectionAgeMs: o.grpc.maxConnectionAgeMs,

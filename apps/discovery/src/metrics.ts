@@ -26,6 +26,8 @@ export interface DiscoveryMetrics {
   readonly registry: Registry;
   /** Counts connections (`pilot_xds`), pushes and their sizes (`pilot_xds_pushes`, `pilot_xds_config_size_bytes`) and NACKs (`pilot_total_xds_rejects`). */
   onXdsEvent(e: XdsEvent): void;
+  /** A connection ran into an HTTP/2 transport limit (message size, concurrent streams, ping rate): `minipilot_xds_limit_hits{limit}`. */
+  transportLimitHit(limit: string): void;
   /** A push context was built: `pilot_pushcontext_init_seconds`, `pilot_services`, `pilot_virt_services`, `minipilot_invalid_configs`. */
   observePushContext(seconds: number, services: number, virtualServices: number, invalidConfigs: number): void;
   /** `pilot_inbound_updates{type}`: one update received from a config source. */
@@ -125,6 +127,7 @@ export function createDiscoveryMetrics(): DiscoveryMetrics {
       }
       else if (e.kind === 'limit') limits.inc({ limit: e.limit });
     },
+    transportLimitHit(limit) { limits.inc({ limit }); },
     observePushContext(seconds, svc, vs, bad) { init.observe(seconds); services.set(svc); vss.set(vs); invalid.set(bad); },
     inboundUpdate(type) { inbound.inc({ type }); },
     recordConfigChanges(previous, next, changedKeys) {

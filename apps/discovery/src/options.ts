@@ -65,6 +65,8 @@ export interface GrpcFlags {
   readonly maxRequestsPerSecond: number;
   readonly keepaliveIntervalMs: number;
   readonly keepaliveTimeoutMs: number;
+  /** Shortest interval between a client's pings before they count as strikes; 0 disables enforcement. */
+  readonly keepaliveMinTimeMs: number;
   readonly maxConnectionAgeMs: number;
 }
 
@@ -134,10 +136,11 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
     .addOption(new Option('--debug-token <token>', 'require "Authorization: Bearer <token>" on /debug/* and / (wherever they are served)').env('MINIPILOT_DEBUG_TOKEN'))
     .addOption(new Option('--drain-duration <duration>', "on SIGTERM/SIGINT: how long clients get to go before what is left is closed by force (istiod's --shutdownDuration)").env('MINIPILOT_DRAIN_DURATION').default('10s'))
     .addOption(new Option('--grpc-max-recv-msg-size <bytes>', 'largest xDS request accepted; larger ones end the stream with RESOURCE_EXHAUSTED').env('ISTIO_GPRC_MAXRECVMSGSIZE').default('4194304'))
-    .addOption(new Option('--grpc-max-streams <n>', 'most concurrent ADS streams on one HTTP/2 connection').env('ISTIO_GPRC_MAXSTREAMS').default('100000'))
+    .addOption(new Option('--grpc-max-streams <n>', 'most concurrent streams on one HTTP/2 connection (advertised as SETTINGS_MAX_CONCURRENT_STREAMS; clients queue the rest)').env('ISTIO_GPRC_MAXSTREAMS').default('100000'))
     .addOption(new Option('--max-requests-per-second <n>', 'new ADS streams admitted per second (1 s of burst; a stream waits up to 1 s, then RESOURCE_EXHAUSTED); 0 = unlimited').env('PILOT_MAX_REQUESTS_PER_SECOND').default('1000'))
     .addOption(new Option('--keepalive-interval <duration>', 'ping an idle gRPC connection after this long; 0 disables').env('GRPC_KEEPALIVE_INTERVAL').default('30s'))
     .addOption(new Option('--keepalive-timeout <duration>', 'close a gRPC connection whose ping goes unanswered this long').env('GRPC_KEEPALIVE_TIMEOUT').default('10s'))
+    .addOption(new Option('--keepalive-min-time <duration>', "close a gRPC connection (GOAWAY too_many_pings) whose client pings more often than this, after 2 strikes, as grpc-go enforces for istiod; 0 disables. Default: half of --keepalive-interval (istiod's MinTime)").env('MINIPILOT_KEEPALIVE_MIN_TIME'))
     .addOption(new Option('--max-connection-age <duration>', 'ask gRPC connections older than this to reconnect (GOAWAY, 10 s grace) so clients rebalance; 0 = never').env('MINIPILOT_MAX_CONNECTION_AGE').default('0s'))
     .addOption(new Option('--mesh <file>', "MeshConfig YAML (istiod's mesh ConfigMap format); defaults are istiod's").env('MINIPILOT_MESH_CONFIG'))
     .addOption(new Option('--log-level <level>', 'log level: debug, info, warn, error (changeable at run time: /debug/loglevel?level=debug)').env('LOG_LEVEL').default('info').choices(['debug', 'info', 'warn', 'error']))
@@ -183,6 +186,7 @@ export function createDiscoveryCommand(run: (o: CliOptions) => Promise<void>): C
           maxRequestsPerSecond: countOption(opts['maxRequestsPerSecond']!, '--max-requests-per-second'),
           keepaliveIntervalMs: durationOption(opts['keepaliveInterval']!, '--keepalive-interval'),
           keepaliveTimeoutMs: durationOption(opts['keepaliveTimeout']!, '--keepalive-timeout'),
+          keepaliveMinTimeMs: opts['keepaliveMinTime'] !== undefined ? durationOption(opts['keepaliveMinTime'], '--keepalive-min-time') : durationOption(opts['keepaliveInterval']!, '--keepalive-interval') / 2,
           maxConnectionAgeMs: durationOption(opts['maxConnectionAge']!, '--max-connection-age'),
         },
       });

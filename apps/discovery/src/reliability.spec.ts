@@ -76,6 +76,29 @@ describe('discovery server reliability', () => {
     c.close();
   });
 
+  it('counts transport limits in minipilot_xds_limit_hits: an oversized request, a connection at its stream limit, a ping flood', async () => {
+    server = await startDiscoveryServer(options({ grpcLimits: { maxReceiveMessageBytes: 4096, maxConcurrentStreams: 1, keepaliveMinTimeMs: 60_000 } }));
+    const big = createAdsClient(`127.0.0.1:${server.xdsPort}`, { node: { id: NODE } });
+    big.request({ typeUrl: TypeUrl.Cluster, names: ['x'.repeat(8192)] });
+    expect((await big.expectError()).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    big.close();
+    const flood = http2.connect(`http://127.0.0.1:${server.xdsPort}`);
+    const goaway = new Promise<number>((resolve) => flood.once('goaway', (code) => resolve(code)));
+    flood.on('error', () => undefined);
+    await new Promise<void>((resolve) => flood.once('connect', () => resolve()));
+    for (let i = 0; i < 6 && !flood.destroyed; i++) await new Promise<void>((resolve) => flood.ping(() => resolve()));
+    expect(await goaway).toBe(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
+    flood.destroy();
+    const metric = async (limit: string): Promise<number> => {
+      const text = (await rawGet(server!.monitoringPort, '/metrics')).body;
+      return Number(new RegExp(`^minipilot_xds_limit_hits\\{limit="${limit}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    };
+    expect(await metric('max_receive_message_size')).toBe(1);
+    expect(await metric('keepalive_pings')).toBe(1);
+    // Every stream reaches the limit of 1 on its connection.
+    expect(await metric('max_concurrent_streams')).toBeGreaterThanOrEqual(1);
+  });
+
   it('keeps NACK messages cut, so /debug/nackz stays small after a 3 MB NACK', async () => {
     server = await startDiscoveryServer(options());
     const c = createAdsClient(`127.0.0.1:${server.xdsPort}`, { node: { id: NODE } });

@@ -19,6 +19,11 @@ export interface SecureGrpcOptions {
   /** gRPC method paths authorised as xDS streams (default: every method of envoy's discovery services). */
   readonly isXdsMethod?: (path: string) => boolean;
   readonly logger: Logger;
+  /**
+   * Transport options (size, streams and keepalive limits) to share with the plaintext port, and a
+   * hook called once the server is bound; the authentication interceptor runs after theirs.
+   */
+  readonly transport?: { readonly options: grpc.ServerOptions; watch(server: grpc.Server): void };
 }
 
 /** A running secure gRPC server. */
@@ -79,10 +84,12 @@ export async function listenSecureGrpc(o: SecureGrpcOptions): Promise<SecureGrpc
     });
     return intercepting;
   };
-  const server = new grpc.Server({ interceptors: [interceptor] });
+  const base = o.transport?.options ?? {};
+  const server = new grpc.Server({ ...base, interceptors: [...(base.interceptors ?? []), interceptor] });
   for (const s of o.services) server.addService(s.service, s.implementation);
   // grpc-js names the first parameter caCertificateProvider but uses it as the identity provider.
   const creds = grpc.experimental.createCertificateProviderServerCredentials(o.serving.grpcProvider, null, false);
   const port = await new Promise<number>((resolve, reject) => server.bindAsync(o.address, creds, (err, p) => (err ? reject(err) : resolve(p))));
+  o.transport?.watch(server);
   return { server, port };
 }

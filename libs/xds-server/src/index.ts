@@ -15,8 +15,9 @@ export type {
 } from './types.js';
 export type { NackRecord } from './nack-log.js';
 export { createXdsServer } from './xds-server.js';
-export { listenXds, grpcServerOptions } from './listen.js';
-export type { GrpcServerLimits } from './listen.js';
+export { listenXds, createGrpcTransport } from './listen.js';
+export type { GrpcServerLimits, GrpcTransport } from './listen.js';
+export type { TransportLimitName } from './transport-guard.js';
 export { DEFAULT_XDS_LIMITS, truncate } from './limits.js';
 export type { XdsLimits, LimitName } from './limits.js';
 export type { AdmissionOptions } from './admission.js';

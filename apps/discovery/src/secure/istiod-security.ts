@@ -33,6 +33,8 @@ export interface IstiodSecurityOptions {
   readonly mode: CaMode;
   /** istiod --secureGRPCAddr, e.g. `0.0.0.0:15012`. */
   readonly secureGrpcAddr: string;
+  /** The gRPC transport limits shared with the plaintext port (see createGrpcTransport). */
+  readonly transport?: { readonly options: grpc.ServerOptions; watch(server: grpc.Server): void };
   /** MeshConfig trustDomain (`cluster.local`). */
   readonly trustDomain: string;
   /** The ADS service also served on the secure port. */
@@ -110,7 +112,7 @@ export async function startIstiodSecurity(o: IstiodSecurityOptions): Promise<Ist
   o.metrics?.setRootExpiry(bundle.signingCert.notAfter);
   let server: grpc.Server | undefined;
   try {
-    const bound = await listenSecureGrpc({ address: o.secureGrpcAddr, serving, services: [ca, o.xds], authenticator, logger: o.logger });
+    const bound = await listenSecureGrpc({ address: o.secureGrpcAddr, serving, services: [ca, o.xds], authenticator, logger: o.logger, ...(o.transport ? { transport: o.transport } : {}) });
     server = bound.server;
     log.info({ port: bound.port, dnsNames }, 'secure gRPC (xDS + CA) listening');
     return {

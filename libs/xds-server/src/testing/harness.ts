@@ -3,7 +3,7 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { clusterV3, endpointV3, listenerV3, routeV3, TypeUrl } from '@minipilot/envoy-api';
 import { createAdsClient, type AdsClient } from '../ads-client.js';
-import { listenXds } from '../listen.js';
+import { listenXds, type GrpcServerLimits } from '../listen.js';
 import { createResource, createSnapshot, type XdsResource, type XdsSnapshot } from '../snapshot.js';
 import type { XdsEvent, XdsServer, XdsServerOptions } from '../types.js';
 import { createXdsServer } from '../xds-server.js';
@@ -64,6 +64,7 @@ export interface Harness {
 export async function startHarness(
   initial: Record<string, readonly XdsResource[]> = world(),
   options: Partial<XdsServerOptions> = {},
+  grpcLimits: GrpcServerLimits = {},
 ): Promise<Harness> {
   let current = createSnapshot(initial);
   const watchers = new Set<(s: XdsSnapshot) => void>();
@@ -81,7 +82,7 @@ export async function startHarness(
     },
     onEvent: (e) => events.push(e),
   });
-  const { grpcServer, port } = await listenXds(xds, '127.0.0.1:0');
+  const { grpcServer, port } = await listenXds(xds, '127.0.0.1:0', grpcLimits);
   const address = `127.0.0.1:${port}`;
   return {
     xds,
