@@ -12,6 +12,7 @@ import { versionInfo } from './version.js';
 import { createLoadShedder, DEFAULT_LOAD_LIMITS, type LoadLimits } from './load-shedding.js';
 import { createOnceSet } from './once-set.js';
 import { createPushHistory } from './http/push-history.js';
+import { watchMeshFile, type MeshFileWatch } from './mesh-watch.js';
 import { startIstiodSecurity, type IstiodSecurity, type IstiodSecurityOptions } from './secure/istiod-security.js';
 import { startIstiodWebhooks, type IstiodWebhooks } from './secure/istiod-webhooks.js';
 import { createSecurityMetrics } from './secure/security-metrics.js';
@@ -46,6 +47,8 @@ export interface DiscoveryOptions {
   /** Admission of new xDS streams (per-connection cap, rate). */
   readonly admission?: Partial<AdmissionOptions>;
   readonly meshConfigFile?: string;
+  /** How often the mesh config file is checked for edits (default 1 s). */
+  readonly meshWatchIntervalMs?: number;
   readonly logger: AppLogger;
   /**
    * istiod's secure side: the CA and the TLS gRPC server (xDS + CreateCertificate, istiod's 15012).
@@ -133,7 +136,9 @@ async function startHttp(o: DiscoveryOptions, routes: ReadonlyMap<string, Handle
  */
 export async function startDiscoveryServer(o: DiscoveryOptions): Promise<DiscoveryServer> {
   const log = o.logger;
-  const mesh = loadMesh(o.meshConfigFile, log);
+  // The mesh config in force: replaced when the --mesh file changes (see watchMeshFile).
+  let mesh = loadMesh(o.meshConfigFile, log);
+  let meshWatch: MeshFileWatch | undefined;
   const metrics = createDiscoveryMetrics();
   const limits: PushLimits = { ...DEFAULT_PUSH_LIMITS, ...o.limits };
   const source = o.source;
@@ -170,7 +175,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     // The source's own latest state: a problem that appears or is fixed shows at once, even without a push.
     current: () => loadedOr(current && (source.current() ?? current)),
     push: () => loadedOr(snapshots && push),
-    mesh,
+    get mesh() { return mesh; },
     metrics: metrics.registry,
     logger: log,
     history,
@@ -218,6 +223,22 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
       if (update.debounceMs !== undefined) metrics.observeDebounce(update.debounceMs / 1000 + (performance.now() - built) / 1000);
       snapshots!.setPush(push, update.changedKeys).catch((err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
     });
+    if (o.meshConfigFile) {
+      meshWatch = watchMeshFile({
+        file: o.meshConfigFile,
+        initial: mesh,
+        logger: log,
+        ...(o.meshWatchIntervalMs !== undefined ? { intervalMs: o.meshWatchIntervalMs } : {}),
+        onChange: (next, changed) => {
+          mesh = next;
+          if (changed.includes('trustDomain')) log.warn({ scope: 'mesh' }, 'trustDomain changed: generated config follows it now; certificates already issued keep the old identity until they renew');
+          // istiod pushes everything on a mesh config change (a "global" push): every cache key carries the mesh revision.
+          metrics.pushTrigger('global');
+          push = build(current!);
+          snapshots!.setPush(push).catch((err: unknown) => log.error({ scope: 'push', err }, 'regenerating proxy config failed'));
+        },
+      });
+    }
 
     const xdsLog = log.child({ scope: 'ads' });
     const xds = createXdsServer({
@@ -259,7 +280,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     // istiod's secure side (CA + xDS over TLS on 15012, webhooks on 15017); see ./secure.
     const securityMetrics = o.security ? createSecurityMetrics(metrics.registry) : undefined;
     if (o.security) security = await startIstiodSecurity({ ...o.security, trustDomain: mesh.trustDomain, xds, logger: log, metrics: securityMetrics!, transport: createGrpcTransport(grpcLimits) });
-    if (security && o.security?.httpsAddr) webhooks = await startIstiodWebhooks({ httpsAddr: o.security.httpsAddr, security, mode: o.security.mode, mesh, isReady: () => ready, logger: log, metrics: securityMetrics! });
+    if (security && o.security?.httpsAddr) webhooks = await startIstiodWebhooks({ httpsAddr: o.security.httpsAddr, security, mode: o.security.mode, mesh: () => mesh, isReady: () => ready, logger: log, metrics: securityMetrics! });
     ready = true;
     webhooks?.markReady().catch((err: unknown) => log.error({ scope: 'webhook', err }, 'patching the webhook configurations failed'));
     log.info({ xds: bound.port, ...(security ? { secureXds: security.securePort } : {}), ...(webhooks ? { webhooks: webhooks.httpsPort } : {}), monitoring: monitoring.port, ...(debug ? { debug: debug.port } : {}), source: o.sourceName }, 'minipilot discovery ready');
@@ -267,6 +288,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
     let stopping: Promise<ShutdownReport> | undefined;
     const drainAndStop = (): Promise<ShutdownReport> =>
       (stopping ??= (async () => {
+        meshWatch?.stop();
         const report = await shutdown({ source, xds, grpcServer: bound.grpcServer, listeners, drainMs, log, setNotReady: () => { ready = false; } });
         await webhooks?.stop();
         await security?.stop();
@@ -284,6 +306,7 @@ export async function startDiscoveryServer(o: DiscoveryOptions): Promise<Discove
       stop: () => drainAndStop().then(() => undefined),
     };
   } catch (err) {
+    meshWatch?.stop();
     await source.stop();
     await webhooks?.stop();
     await security?.stop();

@@ -14,7 +14,8 @@ export interface IstiodWebhooksOptions {
   readonly httpsAddr: string;
   readonly security: IstiodSecurity;
   readonly mode: CaMode;
-  readonly mesh: MeshConfig;
+  /** The mesh config in force, read for each injection (it changes when the mesh file is edited). */
+  readonly mesh: () => MeshConfig;
   /** The validating webhook is made fail-closed once this is true. */
   readonly isReady: () => boolean;
   readonly logger: AppLogger;
@@ -38,13 +39,16 @@ export interface IstiodWebhooks {
 export async function startIstiodWebhooks(o: IstiodWebhooksOptions): Promise<IstiodWebhooks> {
   const ns = o.mode.namespace;
   const watch: InjectorConfigWatch | undefined = o.mode.type === 'kubernetes' ? watchInjectorConfig(o.mode.kubeConfig, ns, o.logger) : undefined;
-  const injection = (): InjectionContext => ({
-    config: watch?.current() ?? DEFAULT_INJECTOR_CONFIG,
-    meshDefaultConfig: o.mesh.defaultConfig,
-    trustDomain: o.mesh.trustDomain,
-    proxyListenPort: o.mesh.proxyListenPort,
-    discoveryAddress: `istiod.${ns}.svc:15012`,
-  });
+  const injection = (): InjectionContext => {
+    const mesh = o.mesh();
+    return {
+      config: watch?.current() ?? DEFAULT_INJECTOR_CONFIG,
+      meshDefaultConfig: mesh.defaultConfig,
+      trustDomain: mesh.trustDomain,
+      proxyListenPort: mesh.proxyListenPort,
+      discoveryAddress: `istiod.${ns}.svc:15012`,
+    };
+  };
   const patcher = o.mode.type === 'kubernetes'
     ? startWebhookPatcher({ kubeConfig: o.mode.kubeConfig, caBundlePem: o.security.rootCertPem(), mutatingName: MUTATING_WEBHOOK, validatingNames: validatingWebhookNames(ns), isReady: o.isReady, logger: o.logger })
     : undefined;
