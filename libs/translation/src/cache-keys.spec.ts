@@ -24,7 +24,7 @@ function keysFor(proxy: ReturnType<typeof sidecar>, push: ReturnType<typeof push
   const svc = push.serviceByHostname('reviews.default.svc.cluster.local')!;
   return {
     clusters: new Map(refs.map((r) => [r.name, outboundClusterKey(r, view, push)])),
-    claims: new Map(refs.map((r) => [r.name, loadAssignmentKey(r, push)])),
+    claims: new Map(refs.map((r) => [r.name, loadAssignmentKey(r, push, view)])),
     reviewsHost: virtualHostKey(view, push, svc, 9080, undefined),
   };
 }
