@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parse } from 'yaml';
-import { duration } from './schema-helpers.js';
+import { duration, snakeToCamel } from './schema-helpers.js';
 import type { ConfigProblem } from './problem.js';
 import { LocalityLoadBalancerSetting, TcpKeepalive } from './istio/destination-rule.js';
 import { HTTPRetry } from './istio/virtual-service.js';
@@ -120,7 +120,7 @@ export function parseMeshConfig(text: string, file?: string): MeshConfigResult {
   } catch (e) {
     return { mesh: DEFAULT_MESH_CONFIG, problems: [{ severity: 'error', stage: 'syntax', kind: 'MeshConfig', message: `YAML syntax error: ${(e as Error).message.split('\n')[0]}`, ...origin }] };
   }
-  const r = MeshConfigSchema.safeParse(value);
+  const r = MeshConfigSchema.safeParse(camelTopLevel(value));
   if (!r.success) {
     return {
       mesh: DEFAULT_MESH_CONFIG,
@@ -128,6 +128,16 @@ export function parseMeshConfig(text: string, file?: string): MeshConfigResult {
     };
   }
   return { mesh: withMeshDefaults(r.data), problems: [] };
+}
+
+/** Top-level `snake_case` field names as their camelCase (protobuf JSON accepts both, as istiod does). */
+function camelTopLevel(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const known = new Set(Object.keys(MeshConfigSchema.shape));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => {
+    const camel = snakeToCamel(k);
+    return [known.has(camel) && !(camel in value) ? camel : k, v];
+  }));
 }
 
 /** Fills unset fields of a partial MeshConfig with istiod's defaults. */

@@ -111,13 +111,18 @@ describe('cache keys', () => {
       expect([...keysFor(at('c-0', 'us-east/zone-a', { app: 'other' }), push).claims]).toEqual([...east.claims]);
     });
 
-    it('follows the DestinationRule and the mesh localityLbSetting, not other mesh fields', () => {
+    it('follows the DestinationRule and the mesh localityLbSetting where they change endpoints, not other fields', () => {
       const proxy = at('a-0', 'us-east/zone-a');
       const base = keysFor(proxy, pushOf(lab)).claims.get(REVIEWS);
-      expect(keysFor(proxy, pushOf([...lab, ...reviewsRule('{outlierDetection: {}}')])).claims.get(REVIEWS)).not.toBe(base);
-      const disabled = withMeshDefaults({ localityLbSetting: { enabled: false } });
-      expect(keysFor(proxy, pushOf(lab, disabled)).claims.get(REVIEWS)).not.toBe(base);
-      expect(keysFor(proxy, pushOf(lab, withMeshDefaults({ connectTimeout: '3s' }))).claims.get(REVIEWS)).toBe(base);
+      const outlier = [...lab, ...reviewsRule('{outlierDetection: {}}')];
+      const withOutlier = keysFor(proxy, pushOf(outlier)).claims.get(REVIEWS);
+      expect(withOutlier).not.toBe(base);
+      // A DestinationRule field EDS does not read keeps the key.
+      expect(keysFor(proxy, pushOf([...lab, ...reviewsRule('{loadBalancer: {simple: RANDOM}}')])).claims.get(REVIEWS)).toBe(base);
+      // Mesh locality settings: disabling it removes the failover; a failover rule changes the plan.
+      expect(keysFor(proxy, pushOf(outlier, withMeshDefaults({ localityLbSetting: { enabled: false } }))).claims.get(REVIEWS)).toBe(base);
+      expect(keysFor(proxy, pushOf(outlier, withMeshDefaults({ localityLbSetting: { failover: [{ from: 'us-east', to: 'us-west' }] } }))).claims.get(REVIEWS)).not.toBe(withOutlier);
+      expect(keysFor(proxy, pushOf(outlier, withMeshDefaults({ connectTimeout: '3s' }))).claims.get(REVIEWS)).toBe(withOutlier);
     });
 
     it('holds the proxy\'s values of the failoverPriority labels, so proxies that differ only there do not share', () => {

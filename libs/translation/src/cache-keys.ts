@@ -40,29 +40,26 @@ export function clusterViewKey(view: ProxyView): string {
  */
 export function outboundClusterKey(ref: OutboundClusterRef, view: ProxyView, push: PushContext): string {
   const isDns = ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS';
-  const dns = isDns ? push.endpointsFingerprint(ref.service.hostname, ref.port.port) : '';
-  const plan = isDns ? localityLbPlan(ref.policy, push.mesh) : undefined;
-  const loc = plan ? `|p${localityLbKey(plan, view.locality, view.labels)}` : '';
-  return `cds|${ref.name}|${clusterViewKey(view)}|s${push.serviceRevision(ref.service)}|d${destinationRuleKey(ref.destinationRule)}|m${revisionOf(push.mesh)}|a${serviceAccountsKey(ref.service, push)}|e${dns}${loc}`;
+  const dns = isDns ? `${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|p${localityPart(ref, push, view)}` : '';
+  return `cds|${ref.name}|${clusterViewKey(view)}|s${push.serviceRevision(ref.service)}|d${destinationRuleKey(ref.destinationRule)}|m${revisionOf(push.mesh)}|a${serviceAccountsKey(ref.service, push)}|e${dns}`;
 }
 
 /**
  * Cache key of a ClusterLoadAssignment: the cluster name, the service's source object, the
- * endpoints of the service port (with their Pods), the subset's labels, the DestinationRule and
- * the mesh `localityLbSetting` (they decide locality load balancing) and, only when locality load
- * balancing changes this cluster's endpoints ({@link localityLbPlan}), the proxy's locality and
- * failover-priority label values: proxies elsewhere keep sharing every other assignment.
+ * endpoints of the service port (with their Pods), the subset's labels and, only when locality
+ * load balancing changes this cluster's endpoints, its plan (from the DestinationRule and the mesh
+ * `localityLbSetting`, see {@link localityLbPlan}) with the proxy's locality and failover-priority
+ * label values: proxies elsewhere, and DestinationRule fields EDS does not read, keep every other
+ * assignment shared.
  */
 export function loadAssignmentKey(ref: OutboundClusterRef, push: PushContext, view: Pick<ProxyView, 'locality' | 'labels'>): string {
-  const plan = localityLbPlan(ref.policy, push.mesh);
-  const loc = plan ? localityLbKey(plan, view.locality, view.labels) : '';
-  return `eds|${ref.name}|s${push.serviceRevision(ref.service)}|e${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|l${JSON.stringify(ref.subsetLabels)}|d${destinationRuleKey(ref.destinationRule)}|m${meshLocalityKey(push)}|p${loc}`;
+  return `eds|${ref.name}|s${push.serviceRevision(ref.service)}|e${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|l${JSON.stringify(ref.subsetLabels)}|p${localityPart(ref, push, view)}`;
 }
 
-/** The mesh `localityLbSetting` as a key part (other mesh fields do not change endpoints). */
-function meshLocalityKey(push: PushContext): string {
-  const s = push.mesh.localityLbSetting;
-  return s ? shortHash(JSON.stringify(s)) : '';
+/** The locality load balancing part of a key: '' when it does not apply to the cluster. */
+function localityPart(ref: OutboundClusterRef, push: PushContext, view: Pick<ProxyView, 'locality' | 'labels'>): string {
+  const plan = localityLbPlan(ref.policy, push.mesh);
+  return plan ? `${shortHash(JSON.stringify(plan))}|${localityLbKey(plan, view.locality, view.labels)}` : '';
 }
 
 /**

@@ -244,6 +244,32 @@ spec: {host: dns-service.example.org, trafficPolicy: {outlierDetection: {}, load
     expect(c?.loadAssignment?.endpoints.map((g) => [addresses(g), g.priority])).toEqual([[['www.foo.com'], 0], [['www.bar.com'], 1]]);
   });
 
+  it('mesh distribute over weighted ServiceEntry endpoints: a wildcard target shares its weight by endpoint weight (cluster_test.go TestSidecarLocalityLB)', () => {
+    const r = loadYaml(`apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: weighted, namespace: default}
+spec:
+  hosts: [weighted.example.org]
+  ports: [{number: 8080, name: http, protocol: HTTP}]
+  resolution: DNS
+  endpoints:
+  - {address: 10.3.0.1, locality: region1/zone1/subzone1, weight: 40}
+  - {address: 10.3.0.2, locality: region1/zone1/subzone2, weight: 20}
+  - {address: 10.3.0.3, locality: region2/zone1/subzone1, weight: 40}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: weighted, namespace: default}
+spec: {host: weighted.example.org, trafficPolicy: {outlierDetection: {minHealthPercent: 10}}}`, 'weighted.yaml');
+    const m = mesh('localityLbSetting: {distribute: [{from: region1/zone1/subzone1, to: {"region1/zone1/*": 50, "region2/zone1/subzone1": 50}}]}');
+    const c = translate(r.objects, client('region1/zone1/subzone1'), { mesh: m }).clusters.find((x) => x.name === 'outbound|8080||weighted.example.org');
+    // istiod: subzone1 locality 34 (endpoint 40), subzone2 17 (endpoint 20), region2 50 (endpoint 40).
+    expect(c?.loadAssignment?.endpoints.map((g) => [localityName(g), g.loadBalancingWeight, g.lbEndpoints.map((e) => e.loadBalancingWeight)])).toEqual([
+      ['region1/zone1/subzone1', 34, [40]], ['region1/zone1/subzone2', 17, [20]], ['region2/zone1/subzone1', 50, [40]],
+    ]);
+    expect(c?.commonLbConfig?.healthyPanicThreshold?.value).toBe(10);
+  });
+
   const lbConfig = (c: clusterV3.Cluster | undefined): string | undefined => c?.commonLbConfig?.localityConfigSpecifier.case;
   it.each([
     { dr: '{outlierDetection: {}, loadBalancer: {localityLbSetting: {failover: [{from: region1, to: region2}]}}}', want: 'localityWeightedLbConfig' },
