@@ -10,6 +10,7 @@ import { createFileSource } from '@minipilot/config-sources';
 import { startDiscoveryServer, type DiscoveryServer } from './discovery-server.js';
 import { createLogger } from './logger.js';
 import { startGreeterBackend, createXdsGreeterClient, until } from './testing/greeter.js';
+import { greeterRegistry } from './testing/greeter-registry.js';
 
 // End to end with real parts: YAML files → minipilot → a real @grpc/grpc-js-xds client routing real
 // RPCs to two real gRPC backends on 127.0.0.1.
@@ -18,27 +19,7 @@ registerXds();
 const NODE_ID = 'sidecar~127.0.0.1~client-0.default~default.svc.cluster.local';
 
 function registry(v1Port: number, v2Port: number): string {
-  const slice = (version: string, port: number): string => `---
-apiVersion: v1
-kind: Pod
-metadata: {name: greeter-${version}, labels: {app: greeter, version: ${version}}}
-status: {phase: Running, podIP: 127.0.0.1}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: greeter-${version}, labels: {kubernetes.io/service-name: greeter}}
-addressType: IPv4
-ports: [{name: grpc, port: ${port}}]
-endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}, targetRef: {kind: Pod, name: greeter-${version}}}]
-`;
-  return `apiVersion: v1
-kind: Service
-metadata: {name: greeter}
-spec:
-  clusterIP: 10.96.0.50
-  ports: [{name: grpc, port: 50051}]
-  selector: {app: greeter}
-${slice('v1', v1Port)}${slice('v2', v2Port)}---
+  return `${greeterRegistry([{ name: 'v1', port: v1Port, labels: { version: 'v1' } }, { name: 'v2', port: v2Port, labels: { version: 'v2' } }])}---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: greeter}

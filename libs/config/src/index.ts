@@ -28,7 +28,7 @@ export type { ConfigSnapshot } from './config-snapshot.js';
 
 // Mesh-wide settings
 export { parseMeshConfig, withMeshDefaults, DEFAULT_MESH_CONFIG } from './mesh-config.js';
-export type { MeshConfig, MeshConfigResult } from './mesh-config.js';
+export type { MeshConfig, MeshConfigResult, MeshTlsDefaults } from './mesh-config.js';
 
 // Values
 export { parseDuration, durationToMillis, isDuration } from './duration.js';
@@ -42,7 +42,7 @@ export type {
 } from './istio/virtual-service.js';
 export type {
   DestinationRule, TrafficPolicy, PortTrafficPolicy, Subset, LoadBalancerSettings, ConsistentHashLB, ConnectionPoolSettings,
-  OutlierDetection, ClientTLSSettings,
+  OutlierDetection, ClientTLSSettings, LocalityLoadBalancerSetting, TcpKeepalive,
 } from './istio/destination-rule.js';
 export type { Gateway, Server, ServerTLSSettings } from './istio/gateway.js';
 export type { ServiceEntry, WorkloadEntry } from './istio/service-entry.js';

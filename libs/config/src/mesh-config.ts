@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { parse } from 'yaml';
-import { duration } from './schema-helpers.js';
+import { duration, snakeToCamel } from './schema-helpers.js';
 import type { ConfigProblem } from './problem.js';
+import { LocalityLoadBalancerSetting, TcpKeepalive } from './istio/destination-rule.js';
+import { HTTPRetry } from './istio/virtual-service.js';
+
+/** MeshConfig.TLSConfig (istio.mesh.v1alpha1): defaults for istiod-generated TLS contexts. */
+const TlsConfig = z.looseObject({
+  minProtocolVersion: z.enum(['TLS_AUTO', 'TLSV1_2', 'TLSV1_3']).optional(),
+  ecdhCurves: z.array(z.string()).optional(),
+  cipherSuites: z.array(z.string()).optional(),
+});
 
 const MeshConfigSchema = z.looseObject({
   outboundTrafficPolicy: z.looseObject({ mode: z.enum(['REGISTRY_ONLY', 'ALLOW_ANY']).optional() }).optional(),
@@ -20,7 +29,21 @@ const MeshConfigSchema = z.looseObject({
   accessLogFile: z.string().optional(),
   enableTracing: z.boolean().optional(),
   defaultConfig: z.looseObject({ discoveryAddress: z.string().optional() }).optional(),
+  localityLbSetting: LocalityLoadBalancerSetting.optional(),
+  h2UpgradePolicy: z.enum(['DO_NOT_UPGRADE', 'UPGRADE']).optional(),
+  defaultHttpRetryPolicy: HTTPRetry.optional(),
+  tcpKeepalive: TcpKeepalive.optional(),
+  tlsDefaults: TlsConfig.optional(),
+  outboundClusterStatName: z.string().optional(),
+  inboundClusterStatName: z.string().optional(),
 });
+
+/** MeshConfig.tlsDefaults: applied by istiod to SIMPLE/MUTUAL upstream TLS (curves, ciphers) and to Gateway server TLS. */
+export interface MeshTlsDefaults {
+  readonly minProtocolVersion?: 'TLS_AUTO' | 'TLSV1_2' | 'TLSV1_3';
+  readonly ecdhCurves?: readonly string[];
+  readonly cipherSuites?: readonly string[];
+}
 
 /** Mesh-wide settings that change what minipilot generates; defaults are istiod's. */
 export interface MeshConfig {
@@ -40,6 +63,19 @@ export interface MeshConfig {
   readonly accessLogFile: string;
   readonly enableTracing: boolean;
   readonly defaultConfig: Readonly<Record<string, unknown>>;
+  /** The mesh-wide locality load balancing default (istiod's default: `{enabled: true}`); a DestinationRule's setting replaces it. */
+  readonly localityLbSetting?: LocalityLoadBalancerSetting;
+  /** `UPGRADE` upgrades HTTP/1.1 connections to HTTP/2 on HTTP ports (unset: DO_NOT_UPGRADE). */
+  readonly h2UpgradePolicy?: 'DO_NOT_UPGRADE' | 'UPGRADE';
+  /** Replaces the default retry policy of routes without `retries` (istiod's GetDefaultHttpRetryPolicy). */
+  readonly defaultHttpRetryPolicy?: HTTPRetry;
+  /** TCP keepalive of every outbound and inbound cluster; a DestinationRule's tcp.tcpKeepalive overrides field by field. */
+  readonly tcpKeepalive?: TcpKeepalive;
+  readonly tlsDefaults?: MeshTlsDefaults;
+  /** Pattern of outbound clusters' `alt_stat_name` (%SERVICE%, %SERVICE_NAME%, %SERVICE_FQDN%, %SERVICE_PORT%, %SERVICE_PORT_NAME%, %SUBSET_NAME%, %TARGET_PORT%). */
+  readonly outboundClusterStatName?: string;
+  /** Pattern of inbound clusters' `alt_stat_name` (the same substitutions). */
+  readonly inboundClusterStatName?: string;
 }
 
 /** istiod's default MeshConfig (pkg/config/mesh DefaultMeshConfig). */
@@ -60,6 +96,7 @@ export const DEFAULT_MESH_CONFIG: MeshConfig = Object.freeze<MeshConfig>({
   accessLogFile: '',
   enableTracing: true,
   defaultConfig: {},
+  localityLbSetting: { enabled: true },
 });
 
 /** The result of reading a mesh config file. */
@@ -83,7 +120,7 @@ export function parseMeshConfig(text: string, file?: string): MeshConfigResult {
   } catch (e) {
     return { mesh: DEFAULT_MESH_CONFIG, problems: [{ severity: 'error', stage: 'syntax', kind: 'MeshConfig', message: `YAML syntax error: ${(e as Error).message.split('\n')[0]}`, ...origin }] };
   }
-  const r = MeshConfigSchema.safeParse(value);
+  const r = MeshConfigSchema.safeParse(camelTopLevel(value));
   if (!r.success) {
     return {
       mesh: DEFAULT_MESH_CONFIG,
@@ -91,6 +128,16 @@ export function parseMeshConfig(text: string, file?: string): MeshConfigResult {
     };
   }
   return { mesh: withMeshDefaults(r.data), problems: [] };
+}
+
+/** Top-level `snake_case` field names as their camelCase (protobuf JSON accepts both, as istiod does). */
+function camelTopLevel(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const known = new Set(Object.keys(MeshConfigSchema.shape));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => {
+    const camel = snakeToCamel(k);
+    return [known.has(camel) && !(camel in value) ? camel : k, v];
+  }));
 }
 
 /** Fills unset fields of a partial MeshConfig with istiod's defaults. */

@@ -26,6 +26,7 @@ export * as tlsV3 from './packages/tls-v3.js';
 export * as rawBufferV3 from './packages/raw-buffer-v3.js';
 export * as upstreamHttpV3 from './packages/upstream-http-v3.js';
 export * as previousHostsV3 from './packages/previous-hosts-v3.js';
+export * as previousPrioritiesV3 from './packages/previous-priorities-v3.js';
 export * as uuidV3 from './packages/uuid-v3.js';
 export * as caresV3 from './packages/cares-v3.js';
 export * as discoveryV3 from './packages/discovery-v3.js';

@@ -17,6 +17,7 @@ import { file_envoy_extensions_transport_sockets_tls_v3_secret } from './gen/env
 import { file_envoy_extensions_transport_sockets_raw_buffer_v3_raw_buffer } from './gen/envoy/extensions/transport_sockets/raw_buffer/v3/raw_buffer_pb.js';
 import { file_envoy_extensions_upstreams_http_v3_http_protocol_options } from './gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb.js';
 import { file_envoy_extensions_retry_host_previous_hosts_v3_previous_hosts } from './gen/envoy/extensions/retry/host/previous_hosts/v3/previous_hosts_pb.js';
+import { file_envoy_extensions_retry_priority_previous_priorities_v3_previous_priorities_config } from './gen/envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config_pb.js';
 import { file_envoy_extensions_request_id_uuid_v3_uuid } from './gen/envoy/extensions/request_id/uuid/v3/uuid_pb.js';
 import { file_envoy_extensions_network_dns_resolver_cares_v3_cares_dns_resolver } from './gen/envoy/extensions/network/dns_resolver/cares/v3/cares_dns_resolver_pb.js';
 import { file_envoy_service_discovery_v3_discovery } from './gen/envoy/service/discovery/v3/discovery_pb.js';
@@ -47,6 +48,7 @@ export const envoyRegistry: Registry = createRegistry(
   file_envoy_extensions_transport_sockets_raw_buffer_v3_raw_buffer,
   file_envoy_extensions_upstreams_http_v3_http_protocol_options,
   file_envoy_extensions_retry_host_previous_hosts_v3_previous_hosts,
+  file_envoy_extensions_retry_priority_previous_priorities_v3_previous_priorities_config,
   file_envoy_extensions_request_id_uuid_v3_uuid,
   file_envoy_extensions_network_dns_resolver_cares_v3_cares_dns_resolver,
   file_envoy_service_discovery_v3_discovery,

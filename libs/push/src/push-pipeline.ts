@@ -179,7 +179,7 @@ export function createPushPipeline(initial: PushContext, options: PushPipelineOp
 
   return {
     watch(node: coreV3.Node, onSnapshot: (s: XdsSnapshot) => void): () => void {
-      const proxy = parseProxy({ id: node.id, metadata: node.metadata ?? {} });
+      const proxy = parseProxy({ id: node.id, metadata: node.metadata ?? {}, ...(node.locality ? { locality: node.locality } : {}) });
       const keys = proxyKeys(proxy, push);
       const stream = { nodeId: node.id, node: proxy, onSnapshot, delivered: [] } as unknown as Stream;
       attach(stream, keys);

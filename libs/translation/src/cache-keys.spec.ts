@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { createConfigSnapshot, loadYaml, type ConfigObject } from '@minipilot/config';
+import { createConfigSnapshot, loadYaml, withMeshDefaults, type ConfigObject, type MeshConfig } from '@minipilot/config';
 import { buildPushContext } from './model/push-context.js';
 import { outboundClusterRefs } from './generators/outbound-cluster-refs.js';
 import { loadAssignmentKey, outboundClusterKey, virtualHostKey } from './cache-keys.js';
@@ -12,7 +12,16 @@ import { loadObjects, REPO_ROOT } from './testing/lab-config.js';
 const lab = loadObjects(path.join(REPO_ROOT, 'apps/discovery/lab'));
 const sidecar = (pod: string, labels: Record<string, string>, meta: Record<string, string> = {}) =>
   parseProxy({ id: `sidecar~10.9.0.${Object.keys(labels).length + 1}~${pod}.default~default.svc.cluster.local`, metadata: { ISTIO_VERSION: '1.28.0', LABELS: labels, ...meta } });
-const pushOf = (objects: readonly ConfigObject[]) => buildPushContext(createConfigSnapshot(objects));
+const pushOf = (objects: readonly ConfigObject[], mesh?: MeshConfig) => buildPushContext(createConfigSnapshot(objects), mesh);
+/** A sidecar at `locality` (Envoy node.locality) with `labels`. */
+const at = (pod: string, locality: string, labels: Record<string, string> = { app: 'client' }) => {
+  const [region = '', zone = '', subZone = ''] = locality.split('/');
+  return parseProxy({ id: `sidecar~10.9.1.1~${pod}.default~default.svc.cluster.local`, metadata: { ISTIO_VERSION: '1.28.0', LABELS: labels }, locality: { region, zone, subZone } });
+};
+const reviewsRule = (trafficPolicy: string) => loadYaml(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews-locality, namespace: default}
+spec: {host: reviews, trafficPolicy: ${trafficPolicy}}`).objects;
 const canaryRule = loadYaml(`apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: reviews-canary, namespace: default}
@@ -24,7 +33,7 @@ function keysFor(proxy: ReturnType<typeof sidecar>, push: ReturnType<typeof push
   const svc = push.serviceByHostname('reviews.default.svc.cluster.local')!;
   return {
     clusters: new Map(refs.map((r) => [r.name, outboundClusterKey(r, view, push)])),
-    claims: new Map(refs.map((r) => [r.name, loadAssignmentKey(r, push)])),
+    claims: new Map(refs.map((r) => [r.name, loadAssignmentKey(r, push, view)])),
     reviewsHost: virtualHostKey(view, push, svc, 9080, undefined),
   };
 }
@@ -74,5 +83,76 @@ describe('cache keys', () => {
     expect(k1.clusters.get(ratings)).toBe(k0.clusters.get(ratings));
     const reviews = 'outbound|9080||reviews.default.svc.cluster.local';
     expect(k1.claims.get(reviews)).toBe(k0.claims.get(reviews));
+  });
+
+  describe('locality load balancing', () => {
+    const REVIEWS = 'outbound|9080||reviews.default.svc.cluster.local';
+    const RATINGS = 'outbound|9080||ratings.default.svc.cluster.local';
+
+    it('leaves the locality out of every key when no DestinationRule makes endpoints depend on it', () => {
+      const push = pushOf(lab);
+      const east = keysFor(at('a-0', 'us-east/zone-a'), push);
+      const west = keysFor(at('b-0', 'us-west/zone-b'), push);
+      expect([...east.claims]).toEqual([...west.claims]);
+      expect([...east.clusters]).toEqual([...west.clusters]);
+      expect(proxyKeys(at('a-0', 'us-east/zone-a'), push).scope).toBe(proxyKeys(at('b-0', 'us-west/zone-b'), push).scope);
+    });
+
+    it('adds it to the load assignment of a cluster with outlier detection only (failover), and to the scope key', () => {
+      const push = pushOf([...lab, ...reviewsRule('{outlierDetection: {consecutive5xxErrors: 3}}')]);
+      const east = keysFor(at('a-0', 'us-east/zone-a'), push);
+      const west = keysFor(at('b-0', 'us-west/zone-b'), push);
+      expect(east.claims.get(REVIEWS)).not.toBe(west.claims.get(REVIEWS));
+      expect(east.claims.get(RATINGS)).toBe(west.claims.get(RATINGS));
+      // EDS clusters do not carry endpoints: their keys stay shared.
+      expect(east.clusters.get(REVIEWS)).toBe(west.clusters.get(REVIEWS));
+      expect(proxyKeys(at('a-0', 'us-east/zone-a'), push).scope).not.toBe(proxyKeys(at('b-0', 'us-west/zone-b'), push).scope);
+      // Two proxies in one locality still share everything.
+      expect([...keysFor(at('c-0', 'us-east/zone-a', { app: 'other' }), push).claims]).toEqual([...east.claims]);
+    });
+
+    it('follows the DestinationRule and the mesh localityLbSetting where they change endpoints, not other fields', () => {
+      const proxy = at('a-0', 'us-east/zone-a');
+      const base = keysFor(proxy, pushOf(lab)).claims.get(REVIEWS);
+      const outlier = [...lab, ...reviewsRule('{outlierDetection: {}}')];
+      const withOutlier = keysFor(proxy, pushOf(outlier)).claims.get(REVIEWS);
+      expect(withOutlier).not.toBe(base);
+      // A DestinationRule field EDS does not read keeps the key.
+      expect(keysFor(proxy, pushOf([...lab, ...reviewsRule('{loadBalancer: {simple: RANDOM}}')])).claims.get(REVIEWS)).toBe(base);
+      // Mesh locality settings: disabling it removes the failover; a failover rule changes the plan.
+      expect(keysFor(proxy, pushOf(outlier, withMeshDefaults({ localityLbSetting: { enabled: false } }))).claims.get(REVIEWS)).toBe(base);
+      expect(keysFor(proxy, pushOf(outlier, withMeshDefaults({ localityLbSetting: { failover: [{ from: 'us-east', to: 'us-west' }] } }))).claims.get(REVIEWS)).not.toBe(withOutlier);
+      expect(keysFor(proxy, pushOf(outlier, withMeshDefaults({ connectTimeout: '3s' }))).claims.get(REVIEWS)).toBe(withOutlier);
+    });
+
+    it('holds the proxy\'s values of the failoverPriority labels, so proxies that differ only there do not share', () => {
+      const push = pushOf([...lab, ...reviewsRule('{outlierDetection: {}, loadBalancer: {localityLbSetting: {failoverPriority: [tier]}}}')]);
+      const gold = keysFor(at('a-0', 'us-east/zone-a', { app: 'client', tier: 'gold' }), push);
+      const silver = keysFor(at('b-0', 'us-east/zone-a', { app: 'client', tier: 'silver' }), push);
+      expect(gold.claims.get(REVIEWS)).not.toBe(silver.claims.get(REVIEWS));
+      expect(gold.claims.get(RATINGS)).toBe(silver.claims.get(RATINGS));
+      expect(proxyKeys(at('a-0', 'us-east/zone-a', { app: 'client', tier: 'gold' }), push).scope)
+        .not.toBe(proxyKeys(at('b-0', 'us-east/zone-a', { app: 'client', tier: 'silver' }), push).scope);
+    });
+
+    it('adds it to the key of a DNS cluster, whose load assignment is inline', () => {
+      const se = loadYaml(`apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ext, namespace: default}
+spec: {hosts: [ext.example.org], ports: [{number: 80, name: http, protocol: HTTP}], resolution: DNS, endpoints: [{address: a.example.org, locality: us-east/zone-a}, {address: b.example.org, locality: us-west/zone-b}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: ext, namespace: default}
+spec: {host: ext.example.org, trafficPolicy: {outlierDetection: {}}}`).objects;
+      const push = pushOf([...lab, ...se]);
+      const key = (p: ReturnType<typeof at>) => {
+        const view = proxyKeys(p, push).proxy;
+        const ref = outboundClusterRefs(view, push).find((r) => r.name === 'outbound|80||ext.example.org')!;
+        return outboundClusterKey(ref, view, push);
+      };
+      expect(key(at('a-0', 'us-east/zone-a'))).not.toBe(key(at('b-0', 'us-west/zone-b')));
+      expect(key(at('a-0', 'us-east/zone-a'))).toBe(key(at('c-0', 'us-east/zone-a', { app: 'other' })));
+    });
   });
 });

@@ -4,6 +4,7 @@ import { revisionOf, shortHash, type EffectiveDestinationRule, type PushContext,
 import type { ServiceModel } from './model/service.js';
 import { serviceAccountsOf } from './generators/service-identity.js';
 import type { OutboundClusterRef } from './generators/outbound-cluster-refs.js';
+import { localityLbKey, localityLbPlan } from './generators/locality-lb.js';
 import type { Proxy, ProxyView } from './proxy.js';
 
 /**
@@ -34,19 +35,31 @@ export function clusterViewKey(view: ProxyView): string {
  * Cache key of an outbound cluster: its name (service, port, subset), the proxy class (type,
  * generator, istio-proxy or stock Envoy, IP family), the service's source object, the
  * DestinationRule that applies after workload-selector matching, the mesh config, the service's
- * workload identities (TLS SANs) and, for DNS clusters (which inline their endpoints), the endpoints.
+ * workload identities (TLS SANs) and, for DNS clusters (which inline their endpoints), the endpoints
+ * and, when locality load balancing changes them, the proxy's locality part ({@link loadAssignmentKey}).
  */
 export function outboundClusterKey(ref: OutboundClusterRef, view: ProxyView, push: PushContext): string {
-  const dns = ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS' ? push.endpointsFingerprint(ref.service.hostname, ref.port.port) : '';
+  const isDns = ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS';
+  const dns = isDns ? `${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|p${localityPart(ref, push, view)}` : '';
   return `cds|${ref.name}|${clusterViewKey(view)}|s${push.serviceRevision(ref.service)}|d${destinationRuleKey(ref.destinationRule)}|m${revisionOf(push.mesh)}|a${serviceAccountsKey(ref.service, push)}|e${dns}`;
 }
 
 /**
  * Cache key of a ClusterLoadAssignment: the cluster name, the service's source object, the
- * endpoints of the service port (with their Pods) and the subset's labels. Independent of the proxy.
+ * endpoints of the service port (with their Pods), the subset's labels and, only when locality
+ * load balancing changes this cluster's endpoints, its plan (from the DestinationRule and the mesh
+ * `localityLbSetting`, see {@link localityLbPlan}) with the proxy's locality and failover-priority
+ * label values: proxies elsewhere, and DestinationRule fields EDS does not read, keep every other
+ * assignment shared.
  */
-export function loadAssignmentKey(ref: OutboundClusterRef, push: PushContext): string {
-  return `eds|${ref.name}|s${push.serviceRevision(ref.service)}|e${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|l${JSON.stringify(ref.subsetLabels)}`;
+export function loadAssignmentKey(ref: OutboundClusterRef, push: PushContext, view: Pick<ProxyView, 'locality' | 'labels'>): string {
+  return `eds|${ref.name}|s${push.serviceRevision(ref.service)}|e${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|l${JSON.stringify(ref.subsetLabels)}|p${localityPart(ref, push, view)}`;
+}
+
+/** The locality load balancing part of a key: '' when it does not apply to the cluster. */
+function localityPart(ref: OutboundClusterRef, push: PushContext, view: Pick<ProxyView, 'locality' | 'labels'>): string {
+  const plan = localityLbPlan(ref.policy, push.mesh);
+  return plan ? `${shortHash(JSON.stringify(plan))}|${localityLbKey(plan, view.locality, view.labels)}` : '';
 }
 
 /**

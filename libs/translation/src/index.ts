@@ -51,7 +51,8 @@ export type { AcceptanceResult, AcceptanceViolation, AcceptanceOptions, Withheld
 // VirtualService routes: HTTP routes for a virtual host, TCP/TLS filter chains, istiod's defaults
 export { buildHttpRoutes, routeOperation, FAULT_FILTER, CORS_FILTER } from './routes/http-route.js';
 export type { HttpRouteTarget } from './routes/http-route.js';
-export { defaultRoute, defaultRetryPolicy } from './routes/default-route.js';
+export { defaultRoute } from './routes/default-route.js';
+export { defaultRetryPolicy } from './routes/retry-policy.js';
 export type { DefaultRouteOptions } from './routes/default-route.js';
 export { translateRouteMatch, isCatchAllRoute, sortVirtualHostRoutes } from './routes/route-match.js';
 export { destinationCluster } from './routes/route-destination.js';

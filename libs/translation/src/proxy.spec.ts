@@ -22,3 +22,28 @@ describe('parseProxy node id checks', () => {
     expect(parseProxy({ id: 'router~10.0.0.9~gw.istio-system~istio-system.svc.cluster.local' }).ips).toEqual(['10.0.0.9']);
   });
 });
+
+// istiod's setTopologyLabels (pilot/pkg/xds/ads.go): labels first, the Envoy node's locality as fallback.
+describe('proxy locality', () => {
+  const id = 'sidecar~10.0.0.1~a-0.default~default.svc.cluster.local';
+  it('falls back to node.locality and adds its topology labels to the proxy labels (AugmentLabels)', () => {
+    const p = parseProxy({ id, metadata: { LABELS: { app: 'a' } }, locality: { region: 'us-east', zone: 'us-east-1a', subZone: '' } });
+    expect(p.locality).toEqual({ region: 'us-east', zone: 'us-east-1a', subZone: '' });
+    expect(p.labels).toEqual({ app: 'a', 'topology.kubernetes.io/region': 'us-east', 'topology.kubernetes.io/zone': 'us-east-1a' });
+  });
+
+  it('prefers the topology labels over node.locality (localityFromProxyLabels)', () => {
+    const p = parseProxy({ id, metadata: { LABELS: { 'topology.kubernetes.io/region': 'eu', 'topology.istio.io/subzone': 'rack-1' } }, locality: { region: 'us-east' } });
+    expect(p.locality).toEqual({ region: 'eu', zone: '', subZone: 'rack-1' });
+  });
+
+  it('reads the istio-locality label (dots as separators) when no topology label is set', () => {
+    expect(parseProxy({ id, metadata: { LABELS: { 'istio-locality': 'us-west.zone-b.rack-2' } } }).locality).toEqual({ region: 'us-west', zone: 'zone-b', subZone: 'rack-2' });
+  });
+
+  it('is empty without labels or node locality, and adds no label', () => {
+    const p = parseProxy({ id, metadata: { LABELS: { app: 'a' } } });
+    expect(p.locality).toEqual({ region: '', zone: '', subZone: '' });
+    expect(p.labels).toEqual({ app: 'a' });
+  });
+});

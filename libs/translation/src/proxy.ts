@@ -1,4 +1,6 @@
 import { parseIp } from './simulate/ip.js';
+import { localityFromLabels, NO_LOCALITY, withTopologyLabels } from './model/locality.js';
+import type { Locality } from './model/service.js';
 
 /** The kinds of proxy istiod distinguishes by the first field of the node id. */
 export type ProxyType = 'sidecar' | 'router';
@@ -35,6 +37,14 @@ export interface Proxy {
   readonly ipFamily: IpFamily;
   /** Node metadata IDLE_TIMEOUT (the default idle timeout of its TCP proxies), if set. */
   readonly idleTimeout?: string;
+  /**
+   * Where the proxy runs, as istiod's setTopologyLabels finds it: the workload's topology labels
+   * (or `istio-locality`), else the Envoy node's `locality`. Drives locality load balancing (EDS
+   * priorities and weights); its topology labels are also added to `labels`.
+   */
+  readonly locality: Locality;
+  /** The Envoy node's own `locality` as sent (the fallback when the labels give none). */
+  readonly nodeLocality: Locality;
 }
 
 /** The IP families of a proxy's addresses. */
@@ -48,7 +58,7 @@ export type IpFamily = 'v4' | 'v6' | 'dual';
  * a ProxyView from reading the pod name or the IPs. The workload's own (inbound) resources take the
  * full Proxy.
  */
-export type ProxyView = Pick<Proxy, 'type' | 'generator' | 'namespace' | 'dnsDomain' | 'labels' | 'istioProxy' | 'ipFamily' | 'idleTimeout'>;
+export type ProxyView = Pick<Proxy, 'type' | 'generator' | 'namespace' | 'dnsDomain' | 'labels' | 'istioProxy' | 'ipFamily' | 'idleTimeout' | 'locality'>;
 
 /** Input to {@link parseProxy}: an Envoy Node as JSON-like values. */
 export interface ProxyNodeInput {
@@ -56,6 +66,8 @@ export interface ProxyNodeInput {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Extra labels (e.g. from `--labels`), merged over metadata LABELS. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** The Envoy node's `locality` (region, zone, sub_zone), if sent. */
+  readonly locality?: { readonly region?: string; readonly zone?: string; readonly subZone?: string };
 }
 
 /** Thrown for a node id minipilot cannot serve; the message says what is wrong. */
@@ -104,6 +116,8 @@ export function parseProxy(node: ProxyNodeInput): Proxy {
   Object.assign(labels, node.labels ?? {});
   const v6 = ips.filter((ip) => ip.includes(':')).length;
   const idleTimeout = str('IDLE_TIMEOUT');
+  const n = node.locality;
+  const nodeLocality = n && (n.region || n.zone || n.subZone) ? { region: n.region ?? '', zone: n.zone ?? '', subZone: n.subZone ?? '' } : NO_LOCALITY;
   return Object.freeze({
     type,
     id: node.id,
@@ -112,11 +126,21 @@ export function parseProxy(node: ProxyNodeInput): Proxy {
     podName: dot >= 0 ? podId.slice(0, dot) : podId,
     namespace,
     dnsDomain: domain || `${namespace}.svc.cluster.local`,
-    labels,
     metadata: meta,
     generator: str('GENERATOR') === 'grpc' ? 'grpc' : 'envoy',
     istioProxy: str('ISTIO_VERSION') !== undefined,
     ipFamily: v6 === 0 ? 'v4' : v6 === ips.length ? 'v6' : 'dual',
     ...(idleTimeout !== undefined ? { idleTimeout } : {}),
+    ...proxyTopology(labels, nodeLocality),
+    nodeLocality,
   });
+}
+
+/**
+ * istiod's setTopologyLabels for workload labels: the locality from the labels, else the node's;
+ * returned with the labels augmented by its topology labels.
+ */
+export function proxyTopology(labels: Readonly<Record<string, string>>, nodeLocality: Locality): { labels: Readonly<Record<string, string>>; locality: Locality } {
+  const locality = localityFromLabels(labels) ?? nodeLocality;
+  return { labels: withTopologyLabels(labels, locality), locality };
 }

@@ -38,11 +38,14 @@ export function createGreeterClient(target: string, options: grpc.ChannelOptions
   };
 }
 
-/** A greeter client that resolves `xds:///greeter:50051` through minipilot on `xdsPort`, as proxyless node `nodeId`. */
-export function createXdsGreeterClient(xdsPort: number, nodeId: string): ReturnType<typeof createGreeterClient> {
+/**
+ * A greeter client that resolves `xds:///greeter:50051` through minipilot on `xdsPort`, as proxyless
+ * node `nodeId`, optionally placed at `locality` (the bootstrap's node.locality).
+ */
+export function createXdsGreeterClient(xdsPort: number, nodeId: string, locality: { region?: string; zone?: string; sub_zone?: string } = {}): ReturnType<typeof createGreeterClient> {
   const bootstrap = {
     xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
-    node: { id: nodeId, cluster: 'client', locality: {}, metadata: { GENERATOR: 'grpc', NAMESPACE: 'default' } },
+    node: { id: nodeId, cluster: 'client', locality, metadata: { GENERATOR: 'grpc', NAMESPACE: 'default' } },
   };
   return createGreeterClient('xds:///greeter:50051', { 'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(bootstrap) });
 }

@@ -26,6 +26,7 @@ export const LocalityLoadBalancerSetting = message({
   failoverPriority: z.array(z.string()).optional(),
   enabled: z.boolean().optional(),
 });
+export type LocalityLoadBalancerSetting = z.infer<typeof LocalityLoadBalancerSetting>;
 
 /** istio.networking.v1.LoadBalancerSettings. */
 export const LoadBalancerSettings = message({
@@ -38,12 +39,16 @@ export const LoadBalancerSettings = message({
 });
 export type LoadBalancerSettings = z.infer<typeof LoadBalancerSettings>;
 
+/** istio.networking.v1.ConnectionPoolSettings.TCPSettings.TcpKeepalive (also MeshConfig.tcpKeepalive). */
+export const TcpKeepalive = message({ probes: int.optional(), time: duration.optional(), interval: duration.optional() });
+export type TcpKeepalive = z.infer<typeof TcpKeepalive>;
+
 /** istio.networking.v1.ConnectionPoolSettings. */
 export const ConnectionPoolSettings = message({
   tcp: message({
     maxConnections: int.optional(),
     connectTimeout: duration.optional(),
-    tcpKeepalive: message({ probes: int.optional(), time: duration.optional(), interval: duration.optional() }).optional(),
+    tcpKeepalive: TcpKeepalive.optional(),
     maxConnectionDuration: duration.optional(),
     idleTimeout: duration.optional(),
   }).optional(),

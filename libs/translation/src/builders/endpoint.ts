@@ -13,6 +13,11 @@ export type EndpointMetadataFn = (endpoint: EndpointModel) => Readonly<Record<st
  * Endpoints keep their order within a locality.
  */
 export function clusterLoadAssignment(clusterName: string, endpoints: readonly EndpointModel[], metadata?: EndpointMetadataFn): endpointV3.ClusterLoadAssignment {
+  return localityGroupedAssignment(clusterName, groupByLocality(endpoints), metadata);
+}
+
+/** Endpoints grouped by locality (`region/zone/subzone`), localities sorted, endpoint order kept. */
+export function groupByLocality(endpoints: readonly EndpointModel[]): EndpointModel[][] {
   const groups = new Map<string, EndpointModel[]>();
   for (const e of endpoints) {
     const key = `${e.locality.region}/${e.locality.zone}/${e.locality.subZone}`;
@@ -20,9 +25,13 @@ export function clusterLoadAssignment(clusterName: string, endpoints: readonly E
     list.push(e);
     groups.set(key, list);
   }
-  const localities = [...groups.keys()].sort().map((key) => {
-    const list = groups.get(key)!;
-    const [region = '', zone = '', subZone = ''] = key.split('/');
+  return [...groups.keys()].sort().map((key) => groups.get(key)!);
+}
+
+/** A ClusterLoadAssignment with one LocalityLbEndpoints per group of {@link groupByLocality}, in order. */
+export function localityGroupedAssignment(clusterName: string, groups: readonly (readonly EndpointModel[])[], metadata?: EndpointMetadataFn): endpointV3.ClusterLoadAssignment {
+  const localities = groups.map((list) => {
+    const { region, zone, subZone } = list[0]!.locality;
     return create(endpointV3.LocalityLbEndpointsSchema, {
       locality: { region, zone, subZone },
       loadBalancingWeight: list.reduce((sum, e) => sum + e.weight, 0),

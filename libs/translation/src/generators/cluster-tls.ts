@@ -82,6 +82,17 @@ export function applyUpstreamTls(draft: ClusterDraft, input: UpstreamTlsInput): 
   }
 }
 
+/**
+ * istiod's applyTLSDefaults (cluster_tls.go): the mesh `tlsDefaults` ECDH curves and cipher suites
+ * replace the defaults of SIMPLE/MUTUAL upstream contexts (not ISTIO_MUTUAL ones); the mesh
+ * `minProtocolVersion` applies only to downstream (Gateway) TLS, so not here.
+ */
+function applyUpstreamTlsDefaults(params: tlsV3.TlsParameters, mesh: MeshConfig): void {
+  const d = mesh.tlsDefaults;
+  if (d?.ecdhCurves?.length) params.ecdhCurves = [...d.ecdhCurves];
+  if (d?.cipherSuites?.length) params.cipherSuites = [...d.cipherSuites];
+}
+
 function tlsParams(): tlsV3.TlsParameters {
   return create(tlsV3.TlsParametersSchema, {
     tlsMinimumProtocolVersion: tlsV3.TlsParameters_TlsProtocol.TLSv1_2,
@@ -132,6 +143,7 @@ function userTlsContext(draft: ClusterDraft, input: UpstreamTlsInput, tls: Clien
   }
   const sans = tls.subjectAltNames?.length ? tls.subjectAltNames : input.registry === 'External' ? input.serviceAccounts : [];
   const common = create(tlsV3.CommonTlsContextSchema, { tlsParams: tlsParams() });
+  applyUpstreamTlsDefaults(common.tlsParams!, input.mesh);
   if (tls.credentialName) {
     input.warn(`tls.credentialName ${tls.credentialName}: minipilot does not serve SDS secrets yet, so cluster ${name} has no usable certificates until it does`);
     if (mutual) common.tlsCertificateSdsSecretConfigs = [sdsSecretConfig(`kubernetes://${tls.credentialName}`, 'ads')];

@@ -1,6 +1,6 @@
 import { create } from '@bufbuild/protobuf';
 import { clusterV3, coreV3, typeV3 } from '@minipilot/envoy-api';
-import type { TrafficPolicy, ConnectionPoolSettings, OutlierDetection, LoadBalancerSettings, MeshConfig } from '@minipilot/config';
+import type { TrafficPolicy, ConnectionPoolSettings, OutlierDetection, LoadBalancerSettings, MeshConfig, TcpKeepalive } from '@minipilot/config';
 import { parseDuration } from '@minipilot/config';
 import { defaultCircuitBreakers, httpOptionsOf, setExplicitHttp2, setUseDownstreamProtocol, type ClusterDraft } from '../builders/cluster.js';
 import { duration } from '../builders/common.js';
@@ -51,8 +51,9 @@ export function effectivePolicy(top: TrafficPolicy | undefined, subset: TrafficP
 
 /**
  * Applies connectionPool (istiod's applyConnectionPool, always called so defaults apply): connect
- * timeout (DR over mesh), circuit-breaker thresholds (zero means unset), TCP keepalive, and the
- * common HTTP options (idle timeout, max requests per connection, max connection duration).
+ * timeout (DR over mesh `connectTimeout`), circuit-breaker thresholds (zero means unset), TCP
+ * keepalive (mesh `tcpKeepalive`, overridden field by field by the DR's), and the common HTTP
+ * options (idle timeout, max requests per connection, max connection duration).
  */
 export function applyConnectionPool(draft: ClusterDraft, pool: ConnectionPoolSettings | undefined, mesh: MeshConfig, warn: PolicyWarn): void {
   const c = draft.cluster;
@@ -71,16 +72,7 @@ export function applyConnectionPool(draft: ClusterDraft, pool: ConnectionPoolSet
   set('maxRetries', pos(http?.maxRetries));
   set('maxConnections', pos(tcp?.maxConnections));
   c.circuitBreakers = defaultCircuitBreakers(thresholds);
-  if (tcp?.tcpKeepalive) {
-    const k = tcp.tcpKeepalive;
-    c.upstreamConnectionOptions = create(clusterV3.UpstreamConnectionOptionsSchema, {
-      tcpKeepalive: {
-        ...(k.probes ? { keepaliveProbes: k.probes } : {}),
-        ...(k.time ? { keepaliveTime: wholeSeconds(k.time) } : {}),
-        ...(k.interval ? { keepaliveInterval: wholeSeconds(k.interval) } : {}),
-      },
-    });
-  }
+  applyTcpKeepalive(c, mesh.tcpKeepalive, tcp?.tcpKeepalive);
   const idleTimeout = http?.idleTimeout ?? tcp?.idleTimeout;
   const maxRequestsPerConnection = pos(http?.maxRequestsPerConnection);
   const maxConcurrentStreams = pos(http?.maxConcurrentStreams);
@@ -101,6 +93,23 @@ export function applyConnectionPool(draft: ClusterDraft, pool: ConnectionPoolSet
 }
 
 /**
+ * istiod's applyTCPKeepalive: the mesh-wide `tcpKeepalive` first, then the DestinationRule's
+ * `connectionPool.tcp.tcpKeepalive` overriding the fields it sets. Either one present gives
+ * `upstream_connection_options.tcp_keepalive` (empty = SO_KEEPALIVE with the OS defaults);
+ * probes count when > 0, time and interval in whole seconds.
+ */
+export function applyTcpKeepalive(c: clusterV3.Cluster, ...settings: (TcpKeepalive | undefined)[]): void {
+  for (const k of settings) {
+    if (!k) continue;
+    c.upstreamConnectionOptions ??= create(clusterV3.UpstreamConnectionOptionsSchema, { tcpKeepalive: {} });
+    const out = (c.upstreamConnectionOptions.tcpKeepalive ??= create(coreV3.TcpKeepaliveSchema, {}));
+    if (k.probes !== undefined && k.probes > 0) out.keepaliveProbes = k.probes;
+    if (k.time !== undefined) out.keepaliveTime = wholeSeconds(k.time);
+    if (k.interval !== undefined) out.keepaliveInterval = wholeSeconds(k.interval);
+  }
+}
+
+/**
  * Upgrades an HTTP cluster to HTTP/2 when connectionPool.http.h2UpgradePolicy is UPGRADE, or when
  * the mesh `h2UpgradePolicy` is UPGRADE for an HTTP port the DR does not exempt (DO_NOT_UPGRADE).
  */
@@ -108,7 +117,7 @@ export function applyH2Upgrade(draft: ClusterDraft, protocol: Protocol, pool: Co
   const override = pool?.http?.h2UpgradePolicy;
   if (override === 'UPGRADE') return setExplicitHttp2(draft);
   if (override === 'DO_NOT_UPGRADE' || !isHttpProtocol(protocol)) return;
-  if ((mesh as unknown as Record<string, unknown>)['h2UpgradePolicy'] === 'UPGRADE') setExplicitHttp2(draft);
+  if (mesh.h2UpgradePolicy === 'UPGRADE') setExplicitHttp2(draft);
 }
 
 /**

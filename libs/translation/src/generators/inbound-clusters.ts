@@ -7,6 +7,7 @@ import { clusterName, configMetadataPath } from '../names.js';
 import { applyConnectionPool, portLevelPolicy } from './cluster-traffic-policy.js';
 import { serviceMetadata, setUpstreamProtocol, type ClusterWarn } from './outbound-cluster.js';
 import { serviceTargets, servicesAt } from './service-targets.js';
+import { clusterStatName } from './cluster-stat-name.js';
 import { INBOUND_PASSTHROUGH_BIND_IPV4, INBOUND_PASSTHROUGH_BIND_IPV6 } from './special-clusters.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
@@ -20,7 +21,7 @@ export const MAX_CLEANUP_INTERVAL_SECONDS = 9223372035n;
  * (registry services with an endpoint on the proxy's IPs; the same targets the inbound listener
  * uses). meshConfig.inboundTrafficPolicy PASSTHROUGH (default): ORIGINAL_DST, CLUSTER_PROVIDED,
  * never cleaned up, bound to 127.0.0.6 so iptables does not capture it again; LOCALHOST: STATIC
- * to 127.0.0.1:<targetPort>. Connect timeout and circuit breakers from the mesh and the
+ * to 127.0.0.1:<targetPort>. `alt_stat_name` `NAME;` or the mesh `inboundClusterStatName` pattern. Connect timeout and circuit breakers from the mesh and the
  * DestinationRule's connectionPool; `istio.services` lists every service on the port; no TLS and
  * no metadata-exchange filter.
  */
@@ -35,7 +36,7 @@ export function buildInboundClusters(proxy: Proxy, push: PushContext, warn: Clus
       name,
       clusterDiscoveryType: { case: 'type', value: localhost ? clusterV3.Cluster_DiscoveryType.STATIC : clusterV3.Cluster_DiscoveryType.ORIGINAL_DST },
       commonLbConfig: {},
-      altStatName: `${name};`,
+      altStatName: clusterStatName(push.mesh.inboundClusterStatName, target.service, '', target.port, target.targetPort) ?? `${name};`,
       metadata: istioMetadata({ services: services.map(serviceMetadata) }),
     });
     if (localhost) {

@@ -1,13 +1,14 @@
 import { create, type JsonObject } from '@bufbuild/protobuf';
 import { clusterV3 } from '@minipilot/envoy-api';
 import { clusterDraft, edsClusterConfig, finishCluster, metadataExchangeClusterFilter, setExplicitHttp2, setUseDownstreamProtocol, type ClusterDraft } from '../builders/cluster.js';
-import { clusterLoadAssignment } from '../builders/endpoint.js';
 import { duration, istioMetadata } from '../builders/common.js';
 import { configMetadataPath } from '../names.js';
 import { isHttp2Protocol, type Protocol } from '../model/protocol.js';
 import { applyConnectionPool, applyH2Upgrade, applyLoadBalancer, applyOutlierDetection, type PolicyWarn } from './cluster-traffic-policy.js';
 import { applyUpstreamTls, dnsSrvSubsetKey } from './cluster-tls.js';
-import { endpointMetadata } from './endpoint-metadata.js';
+import { refLoadAssignment } from './endpoints.js';
+import { localityLbPlan, wantsLocalityWeightedLbConfig } from './locality-lb.js';
+import { clusterStatName } from './cluster-stat-name.js';
 import { refEndpoints, type OutboundClusterRef } from './outbound-cluster-refs.js';
 import { serviceAccountsOf, serviceEntryPort } from './service-identity.js';
 import type { PushContext } from '../model/push-context.js';
@@ -22,10 +23,12 @@ export type ClusterWarn = (source: string, message: string) => void;
 /**
  * Builds one outbound cluster as istiod does (buildCluster + applyDestinationRule), or undefined for
  * a DNS cluster without endpoints (istiod drops those). Fields: discovery type, `common_lb_config`,
- * `alt_stat_name` `NAME;`, DNS settings and inline `load_assignment` for DNS types, EDS over ADS,
+ * `alt_stat_name` `NAME;` (or the mesh `outboundClusterStatName` pattern), DNS settings and inline `load_assignment` for DNS types, EDS over ADS,
  * upstream protocol (h2/gRPC ports explicit HTTP/2; sniffed ports on sidecars follow the
  * downstream), the DestinationRule policy (connection pool with istiod's default circuit
- * breakers, h2 upgrade, outlier detection, load balancer, TLS), `istio` metadata (services,
+ * breakers, h2 upgrade, outlier detection, load balancer, `locality_weighted_lb_config` when
+ * locality load balancing uses failover or distribute, TLS; DNS load assignments get the proxy's
+ * locality priorities and weights like EDS ones), `istio` metadata (services,
  * config, subset, external, alpn_override) and, for istio-proxy only, the metadata-exchange filter.
  */
 export function buildOutboundCluster(ref: OutboundClusterRef, proxy: ProxyView, push: PushContext, warn: ClusterWarn): clusterV3.Cluster | undefined {
@@ -38,7 +41,7 @@ export function buildOutboundCluster(ref: OutboundClusterRef, proxy: ProxyView, 
     name: ref.name,
     clusterDiscoveryType: { case: 'type', value: D[ref.discovery] },
     commonLbConfig: {},
-    altStatName: `${ref.name};`,
+    altStatName: clusterStatName(push.mesh.outboundClusterStatName, service, ref.subset, port, 0) ?? `${ref.name};`,
   });
   if (ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS') {
     let endpoints = refEndpoints(ref, push);
@@ -50,7 +53,7 @@ export function buildOutboundCluster(ref: OutboundClusterRef, proxy: ProxyView, 
     c.dnsLookupFamily = dnsLookupFamily(proxy.ipFamily);
     c.dnsRefreshRate = duration(push.mesh.dnsRefreshRate);
     c.respectDnsTtl = true;
-    c.loadAssignment = clusterLoadAssignment(ref.name, endpoints, (e) => endpointMetadata(e, service, push));
+    c.loadAssignment = refLoadAssignment(ref, endpoints, proxy, push);
   } else if (ref.discovery === 'ORIGINAL_DST') {
     const targetPort = serviceEntryPort(service, port.port, push)?.targetPort;
     if (targetPort) c.lbConfig = { case: 'originalDstLbConfig', value: create(clusterV3.Cluster_OriginalDstLbConfigSchema, { upstreamPortOverride: targetPort }) };
@@ -64,6 +67,9 @@ export function buildOutboundCluster(ref: OutboundClusterRef, proxy: ProxyView, 
   applyH2Upgrade(draft, port.protocol, policy?.connectionPool, push.mesh);
   applyOutlierDetection(c, policy?.outlierDetection);
   applyLoadBalancer(c, policy?.loadBalancer, grpc, policyWarn);
+  if (wantsLocalityWeightedLbConfig(localityLbPlan(policy, push.mesh))) {
+    c.commonLbConfig!.localityConfigSpecifier = { case: 'localityWeightedLbConfig', value: create(clusterV3.Cluster_CommonLbConfig_LocalityWeightedLbConfigSchema, {}) };
+  }
   applyUpstreamTls(draft, {
     proxy, mesh: push.mesh, tls: policy?.tls, sni: dnsSrvSubsetKey(port.port, ref.subset, service.hostname),
     serviceAccounts: serviceAccountsOf(service, push), meshExternal: service.meshExternal, registry: service.registry,

@@ -3,7 +3,7 @@ import { routeV3 } from '@minipilot/envoy-api';
 import { routeConfiguration, virtualHost, routeAction } from '../builders/route.js';
 import { duration } from '../builders/common.js';
 import { buildHttpRoutes } from '../routes/http-route.js';
-import { defaultRoute } from '../routes/default-route.js';
+import { defaultRoute, type DefaultRouteOptions } from '../routes/default-route.js';
 import { hashPolicyForService } from '../routes/hash-policy.js';
 import { clusterName, PASSTHROUGH_CLUSTER } from '../names.js';
 import { isHttpProtocol } from '../model/protocol.js';
@@ -86,9 +86,10 @@ function serviceVirtualHost(proxy: ProxyView, push: PushContext, svc: ServiceMod
   return { key, host };
 }
 
-function hashOptions(push: PushContext, proxy: ProxyView, host: string, port: number): { hashPolicy?: routeV3.RouteAction_HashPolicy } {
+function hashOptions(push: PushContext, proxy: ProxyView, host: string, port: number): DefaultRouteOptions {
   const hashPolicy = hashPolicyForService(push, proxy, host, port);
-  return hashPolicy ? { hashPolicy } : {};
+  const meshRetry = push.mesh.defaultHttpRetryPolicy;
+  return { ...(hashPolicy ? { hashPolicy } : {}), ...(meshRetry ? { meshRetry } : {}) };
 }
 
 /** istiod's last virtual host: `allow_any` to PassthroughCluster (ALLOW_ANY) or `block_all` answering 502 (REGISTRY_ONLY). */

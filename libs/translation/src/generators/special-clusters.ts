@@ -2,6 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { clusterV3, coreV3 } from '@minipilot/envoy-api';
 import { bindConfig, defaultCircuitBreakers, finishCluster, httpOptionsOf, metadataExchangeClusterFilter, setUseDownstreamProtocol, clusterDraft } from '../builders/cluster.js';
 import { duration } from '../builders/common.js';
+import { applyTcpKeepalive } from './cluster-traffic-policy.js';
 import { BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
 import type { PushContext } from '../model/push-context.js';
 import type { Proxy, ProxyView } from '../proxy.js';
@@ -27,8 +28,9 @@ export function buildBlackHoleCluster(push: PushContext): clusterV3.Cluster {
 
 /**
  * `PassthroughCluster`: ORIGINAL_DST to wherever the application connected (ALLOW_ANY), HTTP
- * following the downstream protocol with a 5 minute idle timeout, default circuit breakers and,
- * for istio-proxy, the metadata-exchange filter.
+ * following the downstream protocol with a 5 minute idle timeout, default circuit breakers, the
+ * mesh `tcpKeepalive` (istiod applies its connection pool defaults here) and, for istio-proxy, the
+ * metadata-exchange filter.
  */
 export function buildPassthroughCluster(proxy: Pick<ProxyView, 'istioProxy'>, push: PushContext): clusterV3.Cluster {
   const draft = clusterDraft(create(clusterV3.ClusterSchema, {
@@ -42,6 +44,7 @@ export function buildPassthroughCluster(proxy: Pick<ProxyView, 'istioProxy'>, pu
   }));
   httpOptionsOf(draft).commonHttpProtocolOptions = create(coreV3.HttpProtocolOptionsSchema, { idleTimeout: duration('300s') });
   setUseDownstreamProtocol(draft);
+  applyTcpKeepalive(draft.cluster, push.mesh.tcpKeepalive);
   return finishCluster(draft);
 }
 

@@ -2,6 +2,7 @@ import type { ConfigSnapshot, ServiceConfig, ServiceEntryConfig, PodConfig, Endp
 import { configKey } from '@minipilot/config';
 import { kubePortProtocol, parseProtocol } from './protocol.js';
 import { DEFAULT_DOMAIN_SUFFIX } from './host.js';
+import { ISTIO_LOCALITY_LABEL, NO_LOCALITY, localityFromLabels, parseLocality } from './locality.js';
 import type { ServiceModel, ServicePortModel, EndpointModel, Locality, Resolution } from './service.js';
 
 /** Services and, per service hostname and port number, their endpoints. */
@@ -11,7 +12,6 @@ export interface ServiceRegistry {
   readonly endpoints: ReadonlyMap<string, ReadonlyMap<number, readonly EndpointModel[]>>;
 }
 
-const NO_LOCALITY: Locality = Object.freeze({ region: '', zone: '', subZone: '' });
 
 /**
  * Builds the service registry from Kubernetes Services (endpoints from EndpointSlices, else
@@ -86,11 +86,15 @@ function podIps(p: PodConfig): string[] {
   return ips;
 }
 
+/**
+ * An endpoint's locality from its Pod's labels: the `istio-locality` label first (as istiod's
+ * getPodLocality), else the topology labels (standing in for the labels of the Pod's Node, which
+ * minipilot does not read).
+ */
 function podLocality(labels: Readonly<Record<string, string>>): Locality {
-  const region = labels['topology.kubernetes.io/region'] ?? '';
-  const zone = labels['topology.kubernetes.io/zone'] ?? '';
-  const subZone = labels['topology.istio.io/subzone'] ?? '';
-  return region || zone || subZone ? { region, zone, subZone } : NO_LOCALITY;
+  const override = labels[ISTIO_LOCALITY_LABEL];
+  if (override) return parseLocality(override.replaceAll('.', '/'));
+  return localityFromLabels(labels) ?? NO_LOCALITY;
 }
 
 function targetPortFor(svc: ServiceConfig, servicePort: number): number {
@@ -226,7 +230,7 @@ function serviceEntryEndpoints(se: ServiceEntryConfig, model: ServiceModel, pods
         if (!we.address) continue;
         list.push({
           address: we.address, port: we.ports?.[p.name] ?? targetPort, labels: we.labels ?? {}, healthy: true, weight: we.weight ?? 1,
-          locality: localityFromString(we.locality), ...(we.serviceAccount ? { serviceAccount: we.serviceAccount } : {}),
+          locality: parseLocality(we.locality), ...(we.serviceAccount ? { serviceAccount: we.serviceAccount } : {}),
         });
       }
     } else if (se.spec.workloadSelector?.labels) {
@@ -245,8 +249,3 @@ function serviceEntryEndpoints(se: ServiceEntryConfig, model: ServiceModel, pods
   return out;
 }
 
-function localityFromString(s: string | undefined): Locality {
-  if (!s) return NO_LOCALITY;
-  const [region = '', zone = '', subZone = ''] = s.split('/');
-  return { region, zone, subZone };
-}

@@ -112,10 +112,14 @@ describe('timeouts and retries', () => {
     expect(r.route.retryPolicy).toEqual({ retryOn: 'unavailable', numRetries: 3, hostSelectionRetryMaxAttempts: '5' });
   });
 
-  it('reports retryRemoteLocalities, which it cannot express yet', () => {
+  it('retryRemoteLocalities adds the previous_priorities retry priority, update frequency 2 (istiod route/retry/retry.go ConvertPolicy)', () => {
     const r = run(vsYaml('reviews', `[{retries: {attempts: 2, retryRemoteLocalities: true}, route: [{destination: {host: reviews}}]}]`));
     expect(r.out[0].route.retryPolicy.numRetries).toBe(2);
-    expect(r.problems).toEqual([expect.stringContaining('http[0].retries.retryRemoteLocalities')]);
+    expect(r.out[0].route.retryPolicy.retryPriority).toEqual({
+      name: 'envoy.retry_priorities.previous_priorities',
+      typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig', updateFrequency: 2 },
+    });
+    expect(r.problems).toEqual([]);
   });
 });
 

@@ -1,9 +1,40 @@
 import { create } from '@bufbuild/protobuf';
-import { routeV3 } from '@minipilot/envoy-api';
+import { routeV3, previousHostsV3, previousPrioritiesV3 } from '@minipilot/envoy-api';
 import type { HTTPRetry } from '@minipilot/config';
-import { duration } from '../builders/common.js';
-import { defaultRetryPolicy, previousHostsPredicate } from './default-route.js';
-import type { ProblemSink } from './problem.js';
+import { duration, typed } from '../builders/common.js';
+
+/** The `envoy.retry_host_predicates.previous_hosts` predicate: retries prefer hosts not tried yet. */
+export function previousHostsPredicate(): routeV3.RetryPolicy_RetryHostPredicate {
+  return create(routeV3.RetryPolicy_RetryHostPredicateSchema, {
+    name: 'envoy.retry_host_predicates.previous_hosts',
+    configType: { case: 'typedConfig', value: typed(previousHostsV3.PreviousHostsPredicateSchema, {}) },
+  });
+}
+
+/**
+ * The `envoy.retry_priorities.previous_priorities` retry priority istiod sets for
+ * `retryRemoteLocalities` (update frequency 2): retries move to the next locality priority.
+ */
+export function previousPrioritiesRetryPriority(): routeV3.RetryPolicy_RetryPriority {
+  return create(routeV3.RetryPolicy_RetryPrioritySchema, {
+    name: 'envoy.retry_priorities.previous_priorities',
+    configType: { case: 'typedConfig', value: typed(previousPrioritiesV3.PreviousPrioritiesConfigSchema, { updateFrequency: 2 }) },
+  });
+}
+
+/**
+ * istiod's default retry policy (route/retry/retry.go): 2 retries on connect failures, refused
+ * streams, unavailable and cancelled, never to the same host twice (5 host selection attempts).
+ * Without the previous-hosts predicate when the destination uses consistent hashing.
+ */
+export function defaultRetryPolicy(withPreviousHosts = true): routeV3.RetryPolicy {
+  return create(routeV3.RetryPolicySchema, {
+    retryOn: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes',
+    numRetries: 2,
+    hostSelectionRetryMaxAttempts: 5n,
+    ...(withPreviousHosts ? { retryHostPredicate: [previousHostsPredicate()] } : {}),
+  });
+}
 
 /** HTTP status codes Go's net/http knows (http.StatusText non-empty): the numbers istiod moves from retryOn to retriable_status_codes. */
 const KNOWN_STATUS = new Set([
@@ -17,12 +48,12 @@ const KNOWN_STATUS = new Set([
  * (without the previous-hosts predicate when the destination uses consistent hashing); `attempts`
  * 0 or absent → no policy; else the default with `num_retries`, `retry_on` (numeric codes moved to
  * `retriable_status_codes`, `retriable-status-codes` appended if missing), `per_try_timeout`,
- * `retryIgnorePreviousHosts` toggling the predicate and `backoff` as `retry_back_off.base_interval`.
- *
- * `retryRemoteLocalities` needs the `previous_priorities` retry extension, which minipilot's Envoy
- * API package does not carry yet; it is ignored and reported to `onProblem`.
+ * `retryIgnorePreviousHosts` toggling the predicate, `retryRemoteLocalities` adding the
+ * `previous_priorities` retry priority and `backoff` as `retry_back_off.base_interval`.
+ * Callers pass the mesh `defaultHttpRetryPolicy` when the route sets no `retries` (istiod's
+ * route.go), so it replaces the default.
  */
-export function convertRetryPolicy(r: HTTPRetry | undefined, consistentHash: boolean, onProblem: ProblemSink = () => {}): routeV3.RetryPolicy | undefined {
+export function convertRetryPolicy(r: HTTPRetry | undefined, consistentHash: boolean): routeV3.RetryPolicy | undefined {
   const out = defaultRetryPolicy(!consistentHash);
   if (!r) return out;
   if ((r.attempts ?? 0) <= 0) return undefined;
@@ -37,7 +68,7 @@ export function convertRetryPolicy(r: HTTPRetry | undefined, consistentHash: boo
   if (r.retryIgnorePreviousHosts !== undefined) {
     out.retryHostPredicate = r.retryIgnorePreviousHosts ? [previousHostsPredicate()] : [];
   }
-  if (r.retryRemoteLocalities) onProblem('retries.retryRemoteLocalities', 'needs the previous_priorities retry extension, not available yet; ignored');
+  if (r.retryRemoteLocalities) out.retryPriority = previousPrioritiesRetryPriority();
   if (r.backoff !== undefined) out.retryBackOff = create(routeV3.RetryPolicy_RetryBackOffSchema, { baseInterval: duration(r.backoff) });
   return out;
 }

@@ -44,7 +44,7 @@ export function destinationCluster(host: string, subset: string, port: number | 
  * explicit one, without host predicates). Returns false, leaving `out` unchanged, when no
  * destination is left.
  */
-export function applyRouteDestination(out: routeV3.Route, http: HTTPRoute, t: RouteDestinationContext, authority: string, onProblem: ProblemSink): boolean {
+export function applyRouteDestination(out: routeV3.Route, http: HTTPRoute, t: RouteDestinationContext, authority: string, _onProblem: ProblemSink): boolean {
   const dests = http.route ?? [];
   const action = create(routeV3.RouteActionSchema, {});
   action.timeout = duration(http.timeout ?? '0s');
@@ -91,7 +91,8 @@ export function applyRouteDestination(out: routeV3.Route, http: HTTPRoute, t: Ro
   }
   // Proxyless gRPC clients get only the retries the VirtualService asks for, without Envoy's
   // host-selection predicate (gRPC ignores it); istiod would also send them its default policy.
-  const retry = t.grpc && !http.retries ? undefined : convertRetryPolicy(http.retries, consistentHash, onProblem);
+  // Routes without `retries` take the mesh defaultHttpRetryPolicy (istiod's route.go), if set.
+  const retry = t.grpc && !http.retries ? undefined : convertRetryPolicy(http.retries ?? t.push.mesh.defaultHttpRetryPolicy, consistentHash);
   if (retry && t.grpc) retry.retryHostPredicate = [];
   if (retry) action.retryPolicy = retry;
   out.action = { case: 'route', value: action };
