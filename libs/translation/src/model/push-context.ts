@@ -37,6 +37,7 @@ export interface PushContext {
   endpoints(hostname: string, port: number): readonly EndpointModel[];
   /** VirtualServices in istiod's order: creation time, then name, then namespace. */
   readonly virtualServices: readonly VirtualServiceModel[];
+  /** Gateways in istiod's order (creation time, then name, then namespace), which decides server conflicts. */
   readonly gateways: readonly GatewayConfig[];
   /**
    * The DestinationRule that applies to `hostname` for a proxy in `proxyNamespace` with workload
@@ -233,7 +234,7 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     serviceByHostname: (h: string) => byHost.get(h),
     endpoints: (h: string, port: number) => registry.endpoints.get(h)?.get(port) ?? empty,
     virtualServices,
-    gateways: config.ofKind('Gateway'),
+    gateways: [...config.ofKind('Gateway')].sort(istioOrder),
     destinationRule,
     visibleTo: visible,
     servedAt,
