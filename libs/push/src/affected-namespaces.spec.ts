@@ -1,24 +1,5 @@
-import { loadYaml, type ConfigObject } from '@minipilot/config';
 import { affectedNamespaces, ALL_NAMESPACES } from './affected-namespaces.js';
-import { pushOf, twoNamespaceConfig } from './testing/two-namespaces.js';
-
-// A root VirtualService in namespace `a` (exported to `a` and `b`) delegating to `routes` in
-// namespace `c`, exported only where istiod needs it: to `a`, the root's namespace.
-const delegation = (subset: string, rootExportTo = "['.', b]"): ConfigObject[] => [...loadYaml(`apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: web-root, namespace: a}
-spec:
-  hosts: [web]
-  exportTo: ${rootExportTo}
-  http: [{match: [{uri: {prefix: /}}], delegate: {name: routes, namespace: c}}]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: routes, namespace: c}
-spec:
-  exportTo: [a]
-  http: [{route: [{destination: {host: web.a.svc.cluster.local, subset: ${subset}}}]}]
-`).objects];
+import { delegation, pushOf, twoNamespaceConfig } from './testing/two-namespaces.js';
 
 describe('affectedNamespaces', () => {
   it('a VirtualService edit reaches the namespaces it is exported to', () => {

@@ -21,7 +21,8 @@ export function mergedGatewayServers(proxy: Proxy, push: PushContext, warn: (mes
  *   HTTPS server must have a route name (`https.<port>.<portName>.<gw>.<ns>`) no earlier server used;
  *   a third non-HTTP server on a bind without `tls` is dropped ("TLS server without TLS options").
  *
- * Every dropped server is reported through `warn` with istiod's log words.
+ * Every dropped server is reported through `warn` with istiod's log words, and so is a server
+ * `name` repeated within a Gateway (kept: istiod only warns of stat prefix collisions).
  */
 export function mergeGatewayServers(servers: readonly GatewayServer[], warn: (message: string) => void = () => {}): GatewayServer[] {
   const ports = new Set<number>();
@@ -29,8 +30,15 @@ export function mergeGatewayServers(servers: readonly GatewayServer[], warn: (me
   const routeNames = new Set<string>();
   const tlsHostsByPort = new Map<number, Map<string, string>>();
   const nonPlainTextBinds = new Map<number, Set<string>>();
+  const namesByGateway = new Map<string, Set<string>>();
   const out: GatewayServer[] = [];
   for (const s of servers) {
+    if (s.server.name) {
+      let names = namesByGateway.get(s.gatewayName);
+      if (!names) namesByGateway.set(s.gatewayName, (names = new Set()));
+      if (names.has(s.server.name)) warn(`${serverPath(s)}: Server name ${s.server.name} is not unique in gateway ${s.gatewayName} and may create possible issues like stat prefix collision`);
+      names.add(s.server.name);
+    }
     const port = s.listenPort;
     const routeName = rdsRouteName(s);
     const skip = (why: string): void => warn(`${serverPath(s)}: skipping server on gateway ${s.gateway.metadata.name} port ${s.server.port?.name ?? ''}.${port}.${s.protocol}: ${why}`);

@@ -81,10 +81,17 @@ spec:
   - port: {number: 443, name: https-b, protocol: HTTPS}
     hosts: ["a.example.com"]
     tls: {mode: SIMPLE, credentialName: b}
+  - port: {number: 9001, name: tcp-2, protocol: TCP}
+    name: same
+    hosts: ["foo.bar"]
+  - port: {number: 9002, name: tcp-3, protocol: TCP}
+    name: same
+    hosts: ["foo.bar"]
 `), { warn: (m) => warnings.push(m) });
     expect(warnings).toEqual([
       'Gateway default/alpha spec.servers[1]: skipping server on gateway alpha port http.9000.HTTP: conflict with existing server 9000.TCP',
       'Gateway default/alpha spec.servers[3]: skipping server on gateway default/alpha, duplicate host names: [a.example.com]',
+      'Gateway default/alpha spec.servers[5]: Server name same is not unique in gateway default/alpha and may create possible issues like stat prefix collision',
     ]);
   });
 });
