@@ -5,6 +5,7 @@ import { sortVirtualHostRoutes } from '../routes/route-match.js';
 import { hostMatches } from '../model/host.js';
 import { isHttpServer, gatewayRouteName, serverHostsFor, sanitizedServerHosts, type GatewayServer } from './gateway-servers.js';
 import { mergedGatewayServers } from './gateway-merge.js';
+import { collapseDuplicateRoutes } from './gateway-route-collapse.js';
 import type { PushContext } from '../model/push-context.js';
 import type { Proxy } from '../proxy.js';
 
@@ -19,8 +20,9 @@ function intersectHost(serverHost: string, vsHost: string): string | undefined {
  * A gateway's route configurations (istiod's buildGatewayHTTPRouteConfig): one per HTTP(S) route
  * name (`http.8080`) of the servers kept by istiod's merge, with one virtual host per host shared by
  * a server and a VirtualService bound to its Gateway, named `<host>:<serverPort>` after the first
- * server that made it (routes of every such VirtualService concatenated in istiod's order, catch-all
- * routes last). A server with `tls.httpsRedirect` marks its hosts' virtual hosts `require_tls: ALL`
+ * server that made it (routes of every such VirtualService concatenated in istiod's order, each
+ * VirtualService's routes built once per Gateway, catch-all routes last); hosts left with the same
+ * routes share one virtual host (`collapseDuplicateRoutes`). A server with `tls.httpsRedirect` marks its hosts' virtual hosts `require_tls: ALL`
  * and adds a host without routes for each of its hosts no VirtualService covers (Envoy answers
  * the redirect before routing); over TLS the flag changes nothing. With no host at all, the empty
  * `blackhole:<port>` host (Envoy answers 404).
@@ -34,6 +36,7 @@ export function buildGatewayRoutes(proxy: Proxy, push: PushContext, warn: (messa
   const out: routeV3.RouteConfiguration[] = [];
   for (const [name, servers] of byName) {
     const hosts = new Map<string, routeV3.VirtualHost>();
+    const built = new Map<string, routeV3.Route[]>();
     for (const s of servers) {
       const redirect = s.server.tls?.httpsRedirect === true;
       const hostFor = (host: string): routeV3.VirtualHost => {
@@ -47,12 +50,14 @@ export function buildGatewayRoutes(proxy: Proxy, push: PushContext, warn: (messa
         if (!push.visibleTo(vs.exportTo, vs.config.metadata.namespace, s.gateway.metadata.namespace)) continue;
         const intersecting = intersectHosts(serverHostsFor(s, vs.config.metadata.namespace), vs.hosts);
         if (intersecting.length === 0) continue;
-        const routes = buildHttpRoutes({ push, proxy, vs, gateway: s.gatewayName, port: s.serverPort, grpc: false, tls: s.protocol === 'HTTPS', onProblem: warn });
+        const routesKey = `${s.gatewayName} ${vs.config.metadata.namespace}/${vs.config.metadata.name}`;
+        let routes = built.get(routesKey);
+        if (!routes) built.set(routesKey, (routes = buildHttpRoutes({ push, proxy, vs, gateway: s.gatewayName, port: s.serverPort, grpc: false, tls: s.protocol === 'HTTPS', onProblem: warn })));
         for (const host of intersecting) hostFor(host).routes.push(...routes);
       }
       if (redirect) for (const host of sanitizedServerHosts(s)) hostFor(host.toLowerCase());
     }
-    const vhosts = [...hosts.values()].map((vh) => { vh.routes = sortVirtualHostRoutes(vh.routes); return vh; })
+    const vhosts = collapseDuplicateRoutes(hosts).map((vh) => { vh.routes = sortVirtualHostRoutes(vh.routes); return vh; })
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (vhosts.length === 0) vhosts.push(virtualHost(`blackhole:${servers[0]!.serverPort}`, ['*'], []));
     out.push(routeConfiguration(name, vhosts, { validateClusters: false, ignorePortInHostMatching: true, maxDirectResponseBodySizeBytes: 1048576 }));

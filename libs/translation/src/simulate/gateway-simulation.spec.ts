@@ -65,6 +65,20 @@ const B = 'outbound|80||b.default.svc.cluster.local';
 const disambiguator = [gateway('alpha', 'default', `hosts: [ns-1/*.example.com]
 port: {name: http, number: 80, protocol: HTTP}`), gateway('beta', 'default', `hosts: [ns-2/*.example.com]
 port: {name: http, number: 80, protocol: HTTP}`), vsTo('default', 'ns-1', 'ns-1.example.com', 'default/alpha', 'echo'), vsTo('default', 'ns-2', 'ns-2.example.com', 'default/beta', 'echo')];
+/** TestGatewayConflicts "multiple virtual services that should become separate vhosts" (foobar → b, foo → a, bar → productpage). */
+const separateVhosts = [gateway('public-gw', 'istio-system', `port: {number: 80, name: http, protocol: HTTP}
+hosts: [foo.example.com, bar.example.com]`), ...[
+  ['foobar-vs', '2010', 'foo.example.com, bar.example.com', '[{uri: {prefix: /1}}, {uri: {prefix: /2}}, {uri: {prefix: /3}}]', 'b'],
+  ['foo-vs', '2015', 'foo.example.com', '[{uri: {prefix: /foo}}]', 'a'],
+  ['bar-vs', '2020', 'bar.example.com', '[{uri: {prefix: /bar}}]', 'productpage'],
+].map(([name, year, hosts, match, dest]) => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: default, creationTimestamp: '${year}-01-01T00:00:00Z'}
+spec:
+  hosts: [${hosts}]
+  gateways: [istio-system/public-gw]
+  http: [{match: ${match}, route: [{destination: {host: ${dest}}}]}]
+`)];
 /** Two HTTPS servers of one Gateway on 443 (port names https-a, https-b), each with a VirtualService. */
 const twoHttpsServers = [gateway('gw', 'default', httpsServer('https-a', 'a.example.com'), httpsServer('https-b', 'b.example.com')),
   vsTo('a', 'default', 'a.example.com', 'gw', 'a'), vsTo('b', 'default', 'b.example.com', 'gw', 'b')];
@@ -161,6 +175,35 @@ hosts: ["example.com"]`), simpleRoute],
     config: disambiguator,
     request: http('ns-2.example.com'),
     expect: { listener: '0.0.0.0_80', routeConfig: 'http.80', cluster: 'outbound|80||echo.ns-2.svc.cluster.local' },
+  }),
+  row({
+    name: 'one VirtualService for two hosts: the hosts share one virtual host, named after the more specific (then alphabetically first) host',
+    source: 'gateway.go collapseDuplicateRoutes (PILOT_ENABLE_ROUTE_COLLAPSE_OPTIMIZATION, on by default) with host.Names MoreSpecific order',
+    config: [gateway('public-gw', 'istio-system', `port: {number: 80, name: http, protocol: HTTP}
+hosts: [foo.example.com, bar.example.com]`), `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: foobar-vs, namespace: default}
+spec:
+  hosts: [foo.example.com, bar.example.com]
+  gateways: [istio-system/public-gw]
+  http: [{route: [{destination: {host: a}}]}]
+`],
+    request: http('foo.example.com'),
+    expect: { listener: '0.0.0.0_80', routeConfig: 'http.80', virtualHost: 'bar.example.com:80', cluster: 'outbound|80||a.default.svc.cluster.local' },
+  }),
+  row({
+    name: 'hosts whose route lists differ keep separate virtual hosts (foo: foobar-vs + foo-vs)',
+    source: 'gateway_simulation_test.go TestGatewayConflicts "multiple virtual services that should become separate vhosts"',
+    config: separateVhosts,
+    request: http('foo.example.com', 80, '/foo'),
+    expect: { listener: '0.0.0.0_80', routeConfig: 'http.80', virtualHost: 'foo.example.com:80', cluster: 'outbound|80||a.default.svc.cluster.local' },
+  }),
+  row({
+    name: '... (bar: foobar-vs + bar-vs; the shared foobar route still serves /1)',
+    source: 'gateway_simulation_test.go TestGatewayConflicts "multiple virtual services that should become separate vhosts"',
+    config: separateVhosts,
+    request: http('bar.example.com', 80, '/1'),
+    expect: { listener: '0.0.0.0_80', routeConfig: 'http.80', virtualHost: 'bar.example.com:80', cluster: B },
   }),
   row({
     name: 'the same HTTPS host on 443 in Gateways of two namespaces: the first (alpha) keeps it, the other is dropped',
