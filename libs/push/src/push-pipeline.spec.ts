@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { coreV3, TypeUrl } from '@minipilot/envoy-api';
 import type { XdsSnapshot } from '@minipilot/xds-server';
 import { createPushPipeline } from './push-pipeline.js';
-import { pushOf, twoNamespaceConfig } from './testing/two-namespaces.js';
+import { delegation, pushOf, twoNamespaceConfig } from './testing/two-namespaces.js';
 
 const node = (id: string, labels: Record<string, string> = {}): coreV3.Node =>
   create(coreV3.NodeSchema, { id, metadata: { ISTIO_VERSION: '1.28.0', LABELS: labels } });
@@ -75,6 +75,19 @@ describe('createPushPipeline', () => {
     expect(inA.got).toHaveLength(2);
     expect(changedTypes(inA.got[0]!, inA.got[1]!)).toEqual(['RouteConfiguration']);
     expect(inB.got).toHaveLength(1); // nothing for b: it cannot see the VirtualService
+  });
+
+  it('an edit of a delegate VirtualService reaches the namespaces of its root and changes the root\'s routes there', async () => {
+    // a/web is replaced by the root a/web-root (exported to a and b), which delegates to c/routes (exported to a only).
+    const base = twoNamespaceConfig().filter((o) => !(o.kind === 'VirtualService' && o.metadata.namespace === 'a'));
+    const objectsBefore = [...base, ...delegation('v1')];
+    const pipeline = createPushPipeline(pushOf(objectsBefore));
+    const inB = recorder();
+    pipeline.watch(node('sidecar~10.9.9.2~client-0.b~b.svc.cluster.local'), inB.on);
+    const objectsAfter = [...base, ...delegation('v2')];
+    await pipeline.setPush(pushOf(objectsAfter, objectsBefore), new Set(['VirtualService/c/routes']));
+    expect(inB.got).toHaveLength(2);
+    expect(changedTypes(inB.got[0]!, inB.got[1]!)).toEqual(['RouteConfiguration']);
   });
 
   it('an endpoint-only change pushes only EDS, to every proxy that sees the service', async () => {

@@ -5,6 +5,7 @@ import { outboundClusterRefs } from './generators/outbound-cluster-refs.js';
 import { loadAssignmentKey, outboundClusterKey, virtualHostKey } from './cache-keys.js';
 import { proxyKeys } from './view-key.js';
 import { parseProxy } from './proxy.js';
+import { virtualServiceForHost } from './generators/virtual-service-for-host.js';
 import { loadObjects, REPO_ROOT } from './testing/lab-config.js';
 
 // The sharing rule, tested on the keys themselves: a key holds exactly what its resource depends on.
@@ -154,5 +155,42 @@ spec: {host: ext.example.org, trafficPolicy: {outlierDetection: {}}}`).objects;
       expect(key(at('a-0', 'us-east/zone-a'))).not.toBe(key(at('b-0', 'us-west/zone-b')));
       expect(key(at('a-0', 'us-east/zone-a'))).toBe(key(at('c-0', 'us-east/zone-a', { app: 'other' })));
     });
+  });
+
+  it('follow a root VirtualService\'s delegates: a delegate edit changes the root\'s virtual host key, not other hosts\'', () => {
+    const doc = (jasonTo: string) => loadYaml(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: default}
+spec:
+  hosts: [reviews]
+  http: [{match: [{uri: {prefix: /}}], delegate: {name: reviews-delegate}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews-delegate, namespace: default}
+spec:
+  http:
+  - match: [{headers: {end-user: {exact: jason}}}]
+    route: [{destination: {host: reviews, subset: ${jasonTo}}}]
+  - route: [{destination: {host: reviews, subset: v1}}]
+`).objects;
+    const root = doc('v2').filter((o) => o.metadata.name === 'reviews');
+    const base = lab.filter((o) => !(o.kind === 'VirtualService' && o.metadata.name === 'reviews'));
+    const hostKey = (objects: readonly ConfigObject[], host: string) => {
+      const push = pushOf(objects);
+      const view = proxyKeys(sidecar('a-0', { app: 'a' }), push).proxy;
+      const svc = push.serviceByHostname(host)!;
+      return virtualHostKey(view, push, svc, 9080, virtualServiceForHost(view, push, host));
+    };
+    const v2 = [...base, ...doc('v2')];
+    const v3 = [...base, ...root, ...doc('v3').filter((o) => o.metadata.name === 'reviews-delegate')];
+    const reviews = 'reviews.default.svc.cluster.local';
+    // The root object is the same instance in both pushes: only the delegate changed.
+    expect(hostKey(v3, reviews)).not.toBe(hostKey([...base, ...root, ...doc('v2').filter((o) => o.metadata.name === 'reviews-delegate')], reviews));
+    // A missing delegate (the root route dropped) keys differently from a merged one.
+    expect(hostKey([...base, ...root], reviews)).not.toBe(hostKey(v3, reviews));
+    // Other hosts keep their keys across the delegate edit.
+    const ratings = 'ratings.default.svc.cluster.local';
+    expect(hostKey(v3, ratings)).toBe(hostKey(v2, ratings));
   });
 });

@@ -64,7 +64,7 @@ function localityPart(ref: OutboundClusterRef, push: PushContext, view: Pick<Pro
 
 /**
  * Cache key of a sidecar's virtual host for a service port: the service, the VirtualService that
- * routes it (or none), the proxy's namespace (short domains, sourceNamespace matches) and selector
+ * routes it (or none) with the delegate VirtualServices merged into it, the proxy's namespace (short domains, sourceNamespace matches) and selector
  * signature (sourceLabels matches), the mesh config, and for every destination host the service
  * and the DestinationRule seen from the proxy (ports, hash policies).
  */
@@ -74,7 +74,7 @@ export function virtualHostKey(view: ProxyView, push: PushContext, svc: ServiceM
     const s = push.serviceByHostname(h);
     return `${h}:${s ? push.serviceRevision(s) : '-'}:${destinationRuleKey(push.destinationRule(view.namespace, h, view.labels))}`;
   });
-  const vsPart = vs ? `${revisionOf(vs.config)}` : '-';
+  const vsPart = vs ? [vs.config, ...vs.delegates].map((c) => revisionOf(c)).join('+') : '-';
   const sig = vs && matchesBySourceLabels(vs) ? push.selectorSignature(view.labels) : '';
   return `vh|${svc.hostname}|${port}|s${push.serviceRevision(svc)}|v${vsPart}|n${view.namespace}|g${sig}|m${revisionOf(push.mesh)}|${dest.join(';')}`;
 }
@@ -116,18 +116,18 @@ const sourceLabelled = new WeakMap<VirtualServiceModel, boolean>();
 function matchesBySourceLabels(vs: VirtualServiceModel): boolean {
   let b = sourceLabelled.get(vs);
   if (b === undefined) {
-    b = (vs.config.spec.http ?? []).some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0));
+    b = vs.http.some((r) => (r.match ?? []).some((m) => m.sourceLabels !== undefined && Object.keys(m.sourceLabels).length > 0));
     sourceLabelled.set(vs, b);
   }
   return b;
 }
 
-/** Every destination and mirror host of a VirtualService's HTTP routes, resolved in its namespace. */
+/** Every destination and mirror host of a VirtualService's HTTP routes (delegates merged), resolved in its namespace. */
 function destinationHosts(vs: VirtualServiceModel): string[] {
   const ns = vs.config.metadata.namespace;
   const out = new Set<string>();
   const add = (h: string | undefined): void => { if (h) out.add(resolveHost(h, ns)); };
-  for (const r of (vs.config.spec.http ?? []) as readonly HTTPRoute[]) {
+  for (const r of vs.http as readonly HTTPRoute[]) {
     for (const d of r.route ?? []) add(d.destination?.host);
     add(r.mirror?.host);
     for (const m of r.mirrors ?? []) add(m.destination?.host);

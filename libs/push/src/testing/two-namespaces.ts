@@ -57,3 +57,26 @@ export function pushOf(objects: readonly ConfigObject[], previous?: readonly Con
   });
   return buildPushContext(createConfigSnapshot(merged));
 }
+
+/**
+ * A root VirtualService `web-root` in namespace `a` for `web.a` (exported to `rootExportTo`, by
+ * default `a` and `b`) delegating to `routes` in namespace `c`, which is exported only where istiod
+ * needs it: to `a`, the root's namespace. The delegate routes to `web.a`'s subset `subset`.
+ */
+export function delegation(subset: string, rootExportTo = "['.', b]"): ConfigObject[] {
+  return [...loadYaml(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: web-root, namespace: a}
+spec:
+  hosts: [web]
+  exportTo: ${rootExportTo}
+  http: [{match: [{uri: {prefix: /}}], delegate: {name: routes, namespace: c}}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: routes, namespace: c}
+spec:
+  exportTo: [a]
+  http: [{route: [{destination: {host: web.a.svc.cluster.local, subset: ${subset}}}]}]
+`).objects];
+}

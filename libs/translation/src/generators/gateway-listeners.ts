@@ -6,21 +6,23 @@ import { adsConfigSource, typed } from '../builders/common.js';
 import { hostMatches } from '../model/host.js';
 import { buildTcpFilterChains } from '../routes/tcp-route.js';
 import { buildTlsFilterChains } from '../routes/tls-route.js';
-import { gatewayServers, isHttpServer, gatewayRouteName, serverHostsFor, type GatewayServer } from './gateway-servers.js';
+import { isHttpServer, gatewayRouteName, serverHostsFor, sniHostsForServer, type GatewayServer } from './gateway-servers.js';
+import { mergedGatewayServers } from './gateway-merge.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import type { PushContext } from '../model/push-context.js';
 import type { Proxy } from '../proxy.js';
 
 /**
  * A gateway's listeners: one per (bind, listen port), named `0.0.0.0_8080`, binding for real, with a
- * filter chain per server: plaintext HTTP (servers on a port share one chain, RDS `http.<port>`),
- * TLS-terminated HTTPS (SNI match on the server's hosts, certificates over SDS as
+ * filter chain per server kept by istiod's merge (`mergedGatewayServers`, which reports the servers it
+ * drops): plaintext HTTP (servers on a port share one chain, RDS `http.<port>`),
+ * TLS-terminated HTTPS (SNI match on the server's hosts, none when one is `*`; certificates over SDS as
  * `kubernetes://<credentialName>`), TLS passthrough (a chain per VirtualService `tls` SNI match)
  * and TCP (the VirtualService's `tcp` route).
  */
 export function buildGatewayListeners(proxy: Proxy, push: PushContext, warn: (message: string) => void = () => {}): listenerV3.Listener[] {
   const byListener = new Map<string, GatewayServer[]>();
-  for (const s of gatewayServers(proxy, push)) {
+  for (const s of mergedGatewayServers(proxy, push, warn)) {
     const key = `${s.bind}_${s.listenPort}`;
     byListener.set(key, [...(byListener.get(key) ?? []), s]);
   }
@@ -35,7 +37,7 @@ export function buildGatewayListeners(proxy: Proxy, push: PushContext, warn: (me
         if (seenRoutes.has(rds)) continue;
         seenRoutes.add(rds);
         const tls = s.protocol === 'HTTPS' ? downstreamTls(s.server.tls) : undefined;
-        const hosts = (s.server.hosts ?? []).map((h) => h.slice(h.indexOf('/') + 1)).filter((h) => h !== '*').sort();
+        const hosts = sniHostsForServer(s);
         chains.push(filterChain(tls ? rds : '', tls && hosts.length > 0 ? { serverNames: hosts } : undefined, [gatewayHttpFilter(proxy, s, rds)], tls ? { transportSocket: tls } : {}));
       } else {
         chains.push(...l4Chains(push, proxy, s, usedSniHosts, warn));
@@ -90,7 +92,7 @@ function l4Chains(push: PushContext, proxy: Proxy, s: GatewayServer, usedSniHost
   if (s.server.tls?.mode === 'PASSTHROUGH') return buildTlsFilterChains(target);
   if (['TCP', 'TLS', 'MONGO', 'MYSQL', 'REDIS'].includes(s.protocol)) {
     const tls = s.protocol === 'TLS' ? downstreamTls(s.server.tls) : undefined;
-    const hosts = (s.server.hosts ?? []).map((h) => h.slice(h.indexOf('/') + 1)).filter((h) => h !== '*').sort();
+    const hosts = sniHostsForServer(s);
     return buildTcpFilterChains(target).map((c) => (tls ? Object.assign(c, { transportSocket: tls, ...(hosts.length > 0 ? { filterChainMatch: create(listenerV3.FilterChainMatchSchema, { serverNames: hosts }) } : {}) }) : c));
   }
   return [];

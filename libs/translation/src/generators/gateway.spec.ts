@@ -62,4 +62,36 @@ spec:
     const other = parseProxy({ id: 'router~10.244.0.99~egress-0.istio-system~istio-system.svc.cluster.local', metadata: { LABELS: { istio: 'egressgateway' } } });
     expect(generateResources(other, labPush()).listeners).toEqual([]);
   });
+
+  it('reports each server istiod\'s merge drops, with istiod\'s words (model/gateway.go mergeGateways)', () => {
+    const warnings: string[] = [];
+    generateResources(ingress, labPush(`apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: alpha, namespace: default}
+spec:
+  selector: {istio: ingressgateway}
+  servers:
+  - port: {number: 9000, name: tcp, protocol: TCP}
+    hosts: ["foo.bar"]
+  - port: {number: 9000, name: http, protocol: HTTP}
+    hosts: ["foo.bar"]
+  - port: {number: 443, name: https-a, protocol: HTTPS}
+    hosts: ["a.example.com"]
+    tls: {mode: SIMPLE, credentialName: a}
+  - port: {number: 443, name: https-b, protocol: HTTPS}
+    hosts: ["a.example.com"]
+    tls: {mode: SIMPLE, credentialName: b}
+  - port: {number: 9001, name: tcp-2, protocol: TCP}
+    name: same
+    hosts: ["foo.bar"]
+  - port: {number: 9002, name: tcp-3, protocol: TCP}
+    name: same
+    hosts: ["foo.bar"]
+`), { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([
+      'Gateway default/alpha spec.servers[1]: skipping server on gateway alpha port http.9000.HTTP: conflict with existing server 9000.TCP',
+      'Gateway default/alpha spec.servers[3]: skipping server on gateway default/alpha, duplicate host names: [a.example.com]',
+      'Gateway default/alpha spec.servers[5]: Server name same is not unique in gateway default/alpha and may create possible issues like stat prefix collision',
+    ]);
+  });
 });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ConfigSnapshot, MeshConfig, PodConfig, VirtualServiceConfig, DestinationRuleConfig, GatewayConfig, Subset, TrafficPolicy } from '@minipilot/config';
+import type { ConfigSnapshot, MeshConfig, PodConfig, VirtualServiceConfig, DestinationRuleConfig, GatewayConfig, HTTPRoute, Subset, TrafficPolicy } from '@minipilot/config';
 import { DEFAULT_MESH_CONFIG } from '@minipilot/config';
 import { buildServiceRegistry, matchesLabels } from './service-registry.js';
-import { resolveHost, resolveGatewayName, hostMatches } from './host.js';
+import { resolveHost, hostMatches } from './host.js';
 import type { ServiceModel, EndpointModel } from './service.js';
+import { indexDelegation } from './delegation-index.js';
 
 /** A VirtualService with its hosts and gateways resolved in its namespace (istiod's virtualservice controller). */
 export interface VirtualServiceModel {
@@ -12,6 +13,12 @@ export interface VirtualServiceModel {
   /** Resolved gateway names (`ns/name`, or `mesh`); `['mesh']` when the VirtualService lists none. */
   readonly gateways: readonly string[];
   readonly exportTo: readonly string[];
+  /** Its `http` routes with delegate routes merged in (istiod's merged VirtualService); `spec.http` when it delegates nothing. */
+  readonly http: readonly HTTPRoute[];
+  /** The delegate VirtualServices merged into {@link http} (their revisions enter cache keys). */
+  readonly delegates: readonly VirtualServiceConfig[];
+  /** istiod's warnings from merging its delegates (reported with its routes). */
+  readonly delegationWarnings: readonly string[];
 }
 
 /** The DestinationRule that applies to a host for some proxy, merged as istiod merges duplicates. */
@@ -35,8 +42,15 @@ export interface PushContext {
   serviceByHostname(hostname: string): ServiceModel | undefined;
   /** Endpoints of a service port (target ports), sorted by address. */
   endpoints(hostname: string, port: number): readonly EndpointModel[];
-  /** VirtualServices in istiod's order: creation time, then name, then namespace. */
+  /**
+   * VirtualServices in istiod's order (creation time, then name, then namespace), delegates merged
+   * into their roots; delegate VirtualServices (no hosts) are not listed, as istiod applies them only
+   * through a root.
+   */
   readonly virtualServices: readonly VirtualServiceModel[];
+  /** The root VirtualServices whose `delegate` routes name the VirtualService `namespace/name` (found or not). */
+  delegateRoots(namespace: string, name: string): readonly VirtualServiceModel[];
+  /** Gateways in istiod's order (creation time, then name, then namespace), which decides server conflicts. */
   readonly gateways: readonly GatewayConfig[];
   /**
    * The DestinationRule that applies to `hostname` for a proxy in `proxyNamespace` with workload
@@ -98,19 +112,7 @@ function visible(exportTo: readonly string[], ns: string, viewer: string): boole
 export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFAULT_MESH_CONFIG): PushContext {
   const registry = buildServiceRegistry(config, mesh);
   const byHost = new Map(registry.services.map((s) => [s.hostname, s]));
-  const virtualServices = [...config.ofKind('VirtualService')]
-    .sort(istioOrder)
-    .map((vs): VirtualServiceModel => {
-      const ns = vs.metadata.namespace;
-      const gws = vs.spec.gateways && vs.spec.gateways.length > 0 ? vs.spec.gateways : ['mesh'];
-      const exp = vs.spec.exportTo && vs.spec.exportTo.length > 0 ? vs.spec.exportTo : mesh.defaultVirtualServiceExportTo;
-      return Object.freeze({
-        config: vs,
-        hosts: (vs.spec.hosts ?? []).map((h) => resolveHost(h, ns)),
-        gateways: gws.map((g) => resolveGatewayName(g, ns)),
-        exportTo: exp.map((e) => (e === '.' ? ns : e)),
-      });
-    });
+  const { virtualServices, delegateRoots } = indexDelegation([...config.ofKind('VirtualService')].sort(istioOrder), mesh);
   const drs = [...config.ofKind('DestinationRule')].sort(istioOrder).map((dr) => ({
     config: dr,
     host: resolveHost(dr.spec.host, dr.metadata.namespace),
@@ -233,7 +235,8 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     serviceByHostname: (h: string) => byHost.get(h),
     endpoints: (h: string, port: number) => registry.endpoints.get(h)?.get(port) ?? empty,
     virtualServices,
-    gateways: config.ofKind('Gateway'),
+    delegateRoots,
+    gateways: [...config.ofKind('Gateway')].sort(istioOrder),
     destinationRule,
     visibleTo: visible,
     servedAt,

@@ -40,7 +40,7 @@ export interface HttpRouteTarget {
 }
 
 /**
- * Translates a VirtualService's `http` routes into Envoy routes, as istiod does
+ * Translates a VirtualService's `http` routes (delegates merged, see `mergeDelegates`) into Envoy routes, as istiod does
  * (BuildHTTPRoutesForVirtualService): one route per match entry, matches that cannot apply to this
  * proxy/gateway/port skipped, and nothing after the first catch-all. Proxyless gRPC clients never
  * get redirect or direct_response routes (dropped), routes matching query parameters (gRFC A28:
@@ -50,11 +50,14 @@ export interface HttpRouteTarget {
 export function buildHttpRoutes(t: HttpRouteTarget): routeV3.Route[] {
   const out: routeV3.Route[] = [];
   if (!t.vs.gateways.includes(t.gateway)) return out;
-  const http = t.vs.config.spec.http ?? [];
+  const meta = t.vs.config.metadata;
+  for (const w of t.vs.delegationWarnings) t.onProblem?.(`VirtualService ${meta.namespace}/${meta.name}: ${w}`);
+  const http = t.vs.http;
   for (let i = 0; i < http.length; i++) {
     const h = http[i]!;
     if (h.delegate) {
-      report(t, i, 'delegate', 'delegate VirtualServices are not supported yet; route skipped');
+      // Only a delegate's own route can still delegate here (validation rejects it): istiod merges one level.
+      report(t, i, 'delegate', 'a delegate VirtualService cannot delegate again; route skipped');
       continue;
     }
     if (!h.match || h.match.length === 0) {
