@@ -10,6 +10,7 @@ import { isHttpProtocol } from '../model/protocol.js';
 import { visibleServices } from './clusters.js';
 import { virtualServiceForHost } from './virtual-service-for-host.js';
 import { virtualHostDomains } from './virtual-host-domains.js';
+import { virtualServiceOnlyHosts } from './virtual-service-hosts.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
 import type { ProxyView } from '../proxy.js';
@@ -29,8 +30,9 @@ const ROUTE_CONFIG_DEFAULTS = { validateClusters: false, ignorePortInHostMatchin
 
 /**
  * A sidecar's outbound route configurations: one per HTTP port (`"9080"`) with a virtual host per
- * service on that port (`reviews.default.svc.cluster.local:9080`, routes from its VirtualService or
- * the default route), then the catch-all `allow_any` (PassthroughCluster) or `block_all` (502)
+ * HTTP or sniffed service on that port (`reviews.default.svc.cluster.local:9080`, routes from its
+ * VirtualService or the default route) and per VirtualService host that is no service there (see
+ * virtualServiceOnlyHosts), then the catch-all `allow_any` (PassthroughCluster) or `block_all` (502)
  * host per the mesh's outbound traffic policy; plus `<fqdn>:<port>` configurations for sniffed ports.
  */
 export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (message: string) => void = () => {}, memo: ResourceMemo = NO_MEMO): routeV3.RouteConfiguration[] {
@@ -53,7 +55,7 @@ export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (m
   }
   // Route configurations are made for the names listeners fetch: HTTP ports, and sniffed ports bound to 0.0.0.0.
   for (const [port, services] of [...byPort.entries()].filter(([port]) => referenced.has(port)).sort((a, b) => a[0] - b[0])) {
-    const hosts = services.map((svc) => serviceVirtualHost(proxy, push, svc, port, warn, memo));
+    const hosts = [...services.map((svc) => serviceVirtualHost(proxy, push, svc, port, warn, memo)), ...virtualServiceOnlyHosts(proxy, push, port, services, warn, memo)];
     const name = sidecarRouteName(port);
     out.push(memo(routeConfigurationKey(name, push, hosts.map((h) => h.key)), () => portRouteConfiguration(name, hosts.map((h) => h.host), push)));
   }
