@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { createConfigSnapshot, loadYaml, withMeshDefaults, type ConfigObject, type MeshConfig } from '@minipilot/config';
 import { buildPushContext } from './model/push-context.js';
 import { outboundClusterRefs } from './generators/outbound-cluster-refs.js';
-import { loadAssignmentKey, outboundClusterKey, virtualHostKey } from './cache-keys.js';
+import { loadAssignmentKey, outboundClusterKey, virtualHostKey, type ResourceMemo } from './cache-keys.js';
+import { buildSidecarRoutes } from './generators/sidecar-routes.js';
 import { proxyKeys } from './view-key.js';
 import { parseProxy } from './proxy.js';
 import { virtualServiceForHost } from './generators/virtual-service-for-host.js';
@@ -192,5 +193,26 @@ spec:
     // Other hosts keep their keys across the delegate edit.
     const ratings = 'ratings.default.svc.cluster.local';
     expect(hostKey(v3, ratings)).toBe(hostKey(v2, ratings));
+  });
+
+  it('of route configuration "80" follow VirtualServices for hosts that are no service on the port, and are shared by unrelated proxies', () => {
+    // httproute.go: on port 80 every VirtualService's non-service hosts become virtual hosts; their keys enter the route configuration's.
+    const rdsKeys = (proxy: ReturnType<typeof sidecar>, push: ReturnType<typeof pushOf>): string[] => {
+      const keys: string[] = [];
+      const memo: ResourceMemo = (key, build) => { keys.push(key); return build(); };
+      buildSidecarRoutes(proxyKeys(proxy, push).proxy, push, () => {}, memo);
+      return keys.filter((k) => k.startsWith('rds|80|'));
+    };
+    const external = loadYaml(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: external, namespace: default}
+spec: {hosts: [api.example.org], http: [{route: [{destination: {host: api.example.org}}]}]}`).objects;
+    const before = pushOf(lab);
+    const after = pushOf([...lab, ...external]);
+    const a = sidecar('a-0', { app: 'a' });
+    expect(rdsKeys(a, before)).toHaveLength(1);
+    expect(rdsKeys(a, after)).toHaveLength(1);
+    expect(rdsKeys(a, after)).not.toEqual(rdsKeys(a, before));
+    expect(rdsKeys(sidecar('b-0', { app: 'b', team: 'y' }), after)).toEqual(rdsKeys(a, after));
   });
 });

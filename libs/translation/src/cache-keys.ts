@@ -69,14 +69,26 @@ function localityPart(ref: OutboundClusterRef, push: PushContext, view: Pick<Pro
  * and the DestinationRule seen from the proxy (ports, hash policies).
  */
 export function virtualHostKey(view: ProxyView, push: PushContext, svc: ServiceModel, port: number, vs: VirtualServiceModel | undefined): string {
-  const hosts = vs ? destinationHosts(vs) : [svc.hostname];
-  const dest = hosts.map((h) => {
+  return hostKey(view, push, `${svc.hostname}|${port}|s${push.serviceRevision(svc)}`, vs ? destinationHosts(vs) : [svc.hostname], vs);
+}
+
+/**
+ * Cache key of a sidecar's virtual host for a VirtualService host that is no service on the port
+ * (e.g. `*.example.org` on port 80): the host and port, then what {@link virtualHostKey} holds for
+ * the VirtualService's routes. The `vso|` prefix keeps it apart from service virtual hosts.
+ */
+export function virtualServiceHostKey(view: ProxyView, push: PushContext, host: string, port: number, vs: VirtualServiceModel): string {
+  return `vso|${hostKey(view, push, `${host}|${port}`, destinationHosts(vs), vs)}`;
+}
+
+function hostKey(view: ProxyView, push: PushContext, subject: string, destinations: readonly string[], vs: VirtualServiceModel | undefined): string {
+  const dest = destinations.map((h) => {
     const s = push.serviceByHostname(h);
     return `${h}:${s ? push.serviceRevision(s) : '-'}:${destinationRuleKey(push.destinationRule(view.namespace, h, view.labels))}`;
   });
   const vsPart = vs ? [vs.config, ...vs.delegates].map((c) => revisionOf(c)).join('+') : '-';
   const sig = vs && matchesBySourceLabels(vs) ? push.selectorSignature(view.labels) : '';
-  return `vh|${svc.hostname}|${port}|s${push.serviceRevision(svc)}|v${vsPart}|n${view.namespace}|g${sig}|m${revisionOf(push.mesh)}|${dest.join(';')}`;
+  return `vh|${subject}|v${vsPart}|n${view.namespace}|g${sig}|m${revisionOf(push.mesh)}|${dest.join(';')}`;
 }
 
 /** Cache key of a route configuration assembled from virtual hosts with the given keys. */

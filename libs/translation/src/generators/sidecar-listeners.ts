@@ -4,13 +4,15 @@ import { listener, filterChain, listenerFilter } from '../builders/listener.js';
 import { tcpProxyFilter } from '../builders/tcp-proxy.js';
 import { routeConfiguration, virtualHost, routeAction } from '../builders/route.js';
 import { duration, millis } from '../builders/common.js';
-import { clusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
+import { clusterName, BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
 import { isHttpProtocol, type Protocol } from '../model/protocol.js';
 import { visibleServices } from './clusters.js';
 import { serviceTargets } from './service-targets.js';
 import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import { outboundTcpChains } from './tcp-chains.js';
+import { sameTcpListenerClass } from './listener-protocol.js';
+import { catchAllCluster, passthroughFilterChain, placeOutboundChains } from './outbound-fallthrough.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
 import type { Proxy, ProxyView } from '../proxy.js';
@@ -18,11 +20,6 @@ import { NO_MEMO, type ResourceMemo } from '../cache-keys.js';
 import { revisionOf } from '../model/push-context.js';
 
 const HTTP_ALPN = ['http/1.1', 'h2c'];
-
-/** The catch-all destination of a sidecar under the mesh's outbound traffic policy. */
-function catchAllCluster(push: PushContext): string {
-  return push.mesh.outboundTrafficPolicy.mode === 'REGISTRY_ONLY' ? BLACKHOLE_CLUSTER : PASSTHROUGH_CLUSTER;
-}
 
 /**
  * A sidecar's listeners: per-port outbound listeners (`0.0.0.0_9080` for HTTP ports, shared by all
@@ -55,11 +52,14 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
       if (p.protocol === 'UDP') continue;
       const http = isHttpProtocol(p.protocol);
       const bind = http ? '0.0.0.0' : svc.addresses[0] ?? '0.0.0.0';
-      const protocol: Protocol = http ? 'HTTP' : p.protocol === 'Unsupported' && bind === '0.0.0.0' ? 'HTTP' : p.protocol;
+      const protocol: Protocol = http ? 'HTTP' : p.protocol;
       const key = `${bind}_${p.port}`;
       const e = entries.get(key);
       if (!e) entries.set(key, { bind, port: p.port, protocol, services: [svc] });
-      else if (e.protocol === protocol) e.services.push(svc);
+      else if (e.protocol === protocol || sameTcpListenerClass(e.protocol, protocol)) e.services.push(svc);
+      // istiod AutoOverHTTP: a sniffed port replaces the HTTP listener on 0.0.0.0 (HTTP after it joins it).
+      else if (e.protocol === 'HTTP' && protocol === 'Unsupported') { e.protocol = protocol; e.services.unshift(svc); }
+      else if (e.protocol === 'Unsupported' && protocol === 'HTTP') e.services.push(svc);
       // else: a protocol conflict on the same address and port; the first service wins, as in istiod.
     }
   }
@@ -76,21 +76,21 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
       out.push(memo(`lds|http|${name}|${classKey}`, () => listener({
         ...common,
         filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sidecarRouteName(e.port) })])],
-        defaultFilterChain: filterChain('PassthroughFilterChain', undefined, [tcpProxyFilter(catchAllCluster(push))]),
+        defaultFilterChain: passthroughFilterChain(push),
         listenerFilters: [listenerFilter('http_inspector')],
       })));
     } else if (e.protocol === 'Unsupported') {
       const svc = e.services[0]!;
+      // On 0.0.0.0 (no VIP) the HTTP chain shares the port's route configuration (istiod buildSidecarOutboundHTTPListenerOpts).
+      const routeConfigName = e.bind === '0.0.0.0' ? sidecarRouteName(e.port) : sniffedRouteName(svc, e.port);
       out.push(memo(`lds|sniffed|${name}|${svc.hostname}|s${push.serviceRevision(svc)}|${classKey}`, () => listener({
         ...common,
-        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sniffedRouteName(svc, e.port) })])],
+        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName })])],
         defaultFilterChain: filterChain('', undefined, [tcpProxyFilter(clusterName('outbound', e.port, '', svc.hostname))]),
         listenerFilters: [listenerFilter('http_inspector')],
       })));
     } else {
-      const chains = outboundTcpChains(proxy, push, e.services, e.port, e.bind, warn);
-      const needsTls = chains.some((c) => (c.filterChainMatch?.serverNames.length ?? 0) > 0);
-      out.push(listener({ ...common, filterChains: chains, ...(needsTls ? { listenerFilters: [listenerFilter('tls_inspector')] } : {}) }));
+      out.push(listener({ ...common, ...placeOutboundChains(outboundTcpChains(proxy, push, e.services, e.port, e.bind, warn), push) }));
     }
   }
   return out;

@@ -10,6 +10,7 @@ import { isHttpProtocol } from '../model/protocol.js';
 import { visibleServices } from './clusters.js';
 import { virtualServiceForHost } from './virtual-service-for-host.js';
 import { virtualHostDomains } from './virtual-host-domains.js';
+import { virtualServiceOnlyHosts } from './virtual-service-hosts.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
 import type { ProxyView } from '../proxy.js';
@@ -29,26 +30,32 @@ const ROUTE_CONFIG_DEFAULTS = { validateClusters: false, ignorePortInHostMatchin
 
 /**
  * A sidecar's outbound route configurations: one per HTTP port (`"9080"`) with a virtual host per
- * service on that port (`reviews.default.svc.cluster.local:9080`, routes from its VirtualService or
- * the default route), then the catch-all `allow_any` (PassthroughCluster) or `block_all` (502)
+ * HTTP or sniffed service on that port (`reviews.default.svc.cluster.local:9080`, routes from its
+ * VirtualService or the default route) and per VirtualService host that is no service there (see
+ * virtualServiceOnlyHosts), then the catch-all `allow_any` (PassthroughCluster) or `block_all` (502)
  * host per the mesh's outbound traffic policy; plus `<fqdn>:<port>` configurations for sniffed ports.
  */
 export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (message: string) => void = () => {}, memo: ResourceMemo = NO_MEMO): routeV3.RouteConfiguration[] {
   const byPort = new Map<number, ServiceModel[]>();
+  const referenced = new Set<number>();
   const out: routeV3.RouteConfiguration[] = [];
   for (const svc of visibleServices(proxy, push)) {
     for (const p of svc.ports) {
-      if (isHttpProtocol(p.protocol)) {
-        byPort.set(p.port, [...(byPort.get(p.port) ?? []), svc]);
-      } else if (p.protocol === 'Unsupported' && svc.addresses.length > 0) {
+      const sniffed = p.protocol === 'Unsupported';
+      if (!isHttpProtocol(p.protocol) && !sniffed) continue;
+      // Every HTTP or sniffed service port has a virtual host on the port's route configuration (istiod IsHTTPOrSniffed).
+      byPort.set(p.port, [...(byPort.get(p.port) ?? []), svc]);
+      if (!sniffed || sharesPortRoutes(svc)) referenced.add(p.port);
+      else if (svc.addresses.length > 0) {
         const { key, host } = serviceVirtualHost(proxy, push, svc, p.port, warn, memo);
         const name = sniffedRouteName(svc, p.port);
         out.push(memo(routeConfigurationKey(name, push, [key]), () => routeConfiguration(name, [{ ...host, domains: ['*'] }], ROUTE_CONFIG_DEFAULTS)));
       }
     }
   }
-  for (const [port, services] of [...byPort.entries()].sort((a, b) => a[0] - b[0])) {
-    const hosts = services.map((svc) => serviceVirtualHost(proxy, push, svc, port, warn, memo));
+  // Route configurations are made for the names listeners fetch: HTTP ports, and sniffed ports bound to 0.0.0.0.
+  for (const [port, services] of [...byPort.entries()].filter(([port]) => referenced.has(port)).sort((a, b) => a[0] - b[0])) {
+    const hosts = [...services.map((svc) => serviceVirtualHost(proxy, push, svc, port, warn, memo)), ...virtualServiceOnlyHosts(proxy, push, port, services, warn, memo)];
     const name = sidecarRouteName(port);
     out.push(memo(routeConfigurationKey(name, push, hosts.map((h) => h.key)), () => portRouteConfiguration(name, hosts.map((h) => h.host), push)));
   }
@@ -71,6 +78,15 @@ function portRouteConfiguration(name: string, candidates: readonly routeV3.Virtu
   hosts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   hosts.push(catchAllVirtualHost(push));
   return routeConfiguration(name, hosts, ROUTE_CONFIG_DEFAULTS);
+}
+
+/**
+ * True when a sniffed port of `svc` is served by the 0.0.0.0 listener and so fetches the port's
+ * shared route configuration instead of `<host>:<port>`: a ServiceEntry without addresses
+ * (istiod buildSidecarOutboundHTTPListenerOpts; headless Kubernetes Services get per-endpoint listeners instead).
+ */
+function sharesPortRoutes(svc: ServiceModel): boolean {
+  return svc.addresses.length === 0 && svc.registry !== 'Kubernetes';
 }
 
 /** A service port's virtual host, shared through `memo` under {@link virtualHostKey} (treat it as immutable). */

@@ -9,8 +9,8 @@ import type { ProxyView } from '../proxy.js';
  * reviews.default.svc.cluster.local., reviews, reviews.default.svc, reviews.default, 10.96.1.2.
  */
 export function virtualHostDomains(svc: ServiceModel, proxy: ProxyView): string[] {
-  const domains = [svc.hostname];
-  if (!svc.hostname.startsWith('*')) domains.push(`${svc.hostname}.`);
+  // GenerateAltVirtualHosts adds the absolute form to every host that is no IP, wildcards included (`*.example.com.`).
+  const domains = [svc.hostname, `${svc.hostname}.`];
   if (svc.registry === 'Kubernetes') {
     if (svc.namespace === proxy.namespace) domains.push(svc.name, `${svc.name}.${svc.namespace}.svc`, `${svc.name}.${svc.namespace}`);
     else domains.push(`${svc.name}.${svc.namespace}`, `${svc.name}.${svc.namespace}.svc`);
