@@ -6,7 +6,7 @@
 export { ISTIO_KINDS, KUBE_KINDS, KIND_INFO, configKey, isKnownKind } from './kinds.js';
 export type {
   Kind, IstioKind, KubeKind, ConfigObject, ConfigOf, VirtualServiceConfig, DestinationRuleConfig, GatewayConfig,
-  ServiceEntryConfig, ServiceConfig, EndpointSliceConfig, EndpointsConfig, PodConfig, NamespaceConfig,
+  ServiceEntryConfig, ServiceConfig, EndpointSliceConfig, EndpointsConfig, PodConfig, NamespaceConfig, NodeConfig,
 } from './kinds.js';
 export type { ObjectMeta, ConfigOrigin } from './meta.js';
 

@@ -8,7 +8,7 @@ import type { ObjectMeta, ConfigOrigin } from './meta.js';
 /** The Istio networking kinds minipilot serves. */
 export const ISTIO_KINDS = ['VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry'] as const;
 /** The Kubernetes kinds that describe the service registry. */
-export const KUBE_KINDS = ['Service', 'EndpointSlice', 'Endpoints', 'Pod', 'Namespace'] as const;
+export const KUBE_KINDS = ['Service', 'EndpointSlice', 'Endpoints', 'Pod', 'Namespace', 'Node'] as const;
 export type IstioKind = (typeof ISTIO_KINDS)[number];
 export type KubeKind = (typeof KUBE_KINDS)[number];
 export type Kind = IstioKind | KubeKind;
@@ -24,6 +24,7 @@ export const KIND_INFO: Readonly<Record<Kind, { group: string; versions: readonl
   Endpoints: { group: '', versions: ['v1'], plural: 'endpoints', namespaced: true },
   Pod: { group: '', versions: ['v1'], plural: 'pods', namespaced: true },
   Namespace: { group: '', versions: ['v1'], plural: 'namespaces', namespaced: false },
+  Node: { group: '', versions: ['v1'], plural: 'nodes', namespaced: false },
 };
 
 interface Base<K extends Kind> {
@@ -41,11 +42,13 @@ export interface EndpointSliceConfig extends Base<'EndpointSlice'> { readonly bo
 export interface EndpointsConfig extends Base<'Endpoints'> { readonly body: EndpointsBody }
 export interface PodConfig extends Base<'Pod'> { readonly body: PodBody }
 export interface NamespaceConfig extends Base<'Namespace'> {}
+/** A Kubernetes Node: only its labels are read (topology labels give its Pods' locality). */
+export interface NodeConfig extends Base<'Node'> {}
 
 /** One typed, schema-checked config object. */
 export type ConfigObject =
   | VirtualServiceConfig | DestinationRuleConfig | GatewayConfig | ServiceEntryConfig
-  | ServiceConfig | EndpointSliceConfig | EndpointsConfig | PodConfig | NamespaceConfig;
+  | ServiceConfig | EndpointSliceConfig | EndpointsConfig | PodConfig | NamespaceConfig | NodeConfig;
 
 /** Selects the object type of a kind: `ConfigOf<'Gateway'>` is `GatewayConfig`. */
 export type ConfigOf<K extends Kind> = Extract<ConfigObject, { kind: K }>;

@@ -35,4 +35,10 @@ inboundClusterStatName: "in_%SERVICE%"
     expect(r.mesh).toBe(DEFAULT_MESH_CONFIG);
     expect(r.problems).toEqual([expect.objectContaining({ severity: 'error', field: 'h2UpgradePolicy', origin: { file: 'mesh.yaml' } })]);
   });
+
+  it('rejects an invalid localityLbSetting with Istio\'s message (ValidateMeshConfig → ValidateLocalityLbSetting)', () => {
+    const r = parseMeshConfig('localityLbSetting: {distribute: [{from: "us-east/*", to: {"us-east/*": 60, "us-west/*": 30}}]}');
+    expect(r.mesh).toBe(DEFAULT_MESH_CONFIG);
+    expect(r.problems).toEqual([expect.objectContaining({ severity: 'error', kind: 'MeshConfig', field: 'localityLbSetting.distribute[0].to', message: 'total locality weight 90 != 100' })]);
+  });
 });

@@ -4,6 +4,8 @@ import { duration, snakeToCamel } from './schema-helpers.js';
 import type { ConfigProblem } from './problem.js';
 import { LocalityLoadBalancerSetting, TcpKeepalive } from './istio/destination-rule.js';
 import { HTTPRetry } from './istio/virtual-service.js';
+import { checkLocalityLbSetting } from './validation/locality.js';
+import { createCollector } from './validation/collector.js';
 
 /** MeshConfig.TLSConfig (istio.mesh.v1alpha1): defaults for istiod-generated TLS contexts. */
 const TlsConfig = z.looseObject({
@@ -108,7 +110,8 @@ export interface MeshConfigResult {
 /**
  * Reads a MeshConfig in istiod's `mesh` ConfigMap format: either the mesh YAML itself
  * (`outboundTrafficPolicy: {mode: REGISTRY_ONLY}`) or a whole ConfigMap whose `data.mesh` holds it.
- * Unset fields take istiod's defaults. Errors leave the defaults in place and are reported.
+ * Unset fields take istiod's defaults. Errors (schema, or an invalid `localityLbSetting` as istiod's
+ * ValidateMeshConfig finds it) leave the defaults in place and are reported.
  */
 export function parseMeshConfig(text: string, file?: string): MeshConfigResult {
   const origin = file !== undefined ? { origin: { file } } : {};
@@ -127,7 +130,12 @@ export function parseMeshConfig(text: string, file?: string): MeshConfigResult {
       problems: r.error.issues.map((i) => ({ severity: 'error' as const, stage: 'schema' as const, kind: 'MeshConfig', field: i.path.join('.'), message: i.message, ...origin })),
     };
   }
-  return { mesh: withMeshDefaults(r.data), problems: [] };
+  // istiod's ValidateMeshConfig checks the mesh locality setting as a DestinationRule's, with
+  // outlier detection assumed (ValidateLocalityLbSetting(mesh.LocalityLbSetting, &OutlierDetection{})).
+  const problems: ConfigProblem[] = [];
+  checkLocalityLbSetting(createCollector({ kind: 'MeshConfig', ...origin }, problems), 'localityLbSetting', r.data.localityLbSetting, {});
+  if (problems.some((p) => p.severity === 'error')) return { mesh: DEFAULT_MESH_CONFIG, problems };
+  return { mesh: withMeshDefaults(r.data), problems };
 }
 
 /** Top-level `snake_case` field names as their camelCase (protobuf JSON accepts both, as istiod does). */

@@ -24,7 +24,7 @@ export interface XdsTypeDescriptor<K extends ResourceKind = ResourceKind> {
   readonly dependsOn: ReadonlySet<Kind>;
 }
 
-const REGISTRY_KINDS: readonly Kind[] = ['Service', 'ServiceEntry', 'EndpointSlice', 'Endpoints', 'Pod', 'Namespace'];
+const REGISTRY_KINDS: readonly Kind[] = ['Service', 'ServiceEntry', 'EndpointSlice', 'Endpoints', 'Pod', 'Namespace', 'Node'];
 
 /**
  * The generated xDS types in push order (CDS → EDS → LDS → RDS, make-before-break). Clusters and

@@ -13,8 +13,11 @@ export interface WatchedResource {
   readonly namespaced: boolean;
 }
 
-/** The Kubernetes kinds of the service registry (Endpoints are left out: EndpointSlices replace them). */
-export const REGISTRY_KINDS: readonly Kind[] = ['Service', 'EndpointSlice', 'Pod', 'Namespace'];
+/**
+ * The Kubernetes kinds of the service registry (Endpoints are left out: EndpointSlices replace them;
+ * Nodes give their Pods' locality, as istiod's node informer does).
+ */
+export const REGISTRY_KINDS: readonly Kind[] = ['Service', 'EndpointSlice', 'Pod', 'Namespace', 'Node'];
 
 /** Versions of networking.istio.io the source reads, most preferred first (v1 is Istio's storage version). */
 export const ISTIO_VERSION_PREFERENCE: readonly string[] = ['v1', 'v1beta1', 'v1alpha3'];

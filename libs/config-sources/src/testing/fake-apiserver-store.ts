@@ -24,6 +24,7 @@ export function fakeResources(istioVersions: readonly string[]): FakeResource[] 
     { group: '', versions: ['v1'], kind: 'Service', plural: 'services', namespaced: true, builtin: true },
     { group: '', versions: ['v1'], kind: 'Pod', plural: 'pods', namespaced: true, builtin: true },
     { group: '', versions: ['v1'], kind: 'Namespace', plural: 'namespaces', namespaced: false, builtin: true },
+    { group: '', versions: ['v1'], kind: 'Node', plural: 'nodes', namespaced: false, builtin: true },
     { group: '', versions: ['v1'], kind: 'Endpoints', plural: 'endpoints', namespaced: true, builtin: true },
     { group: 'discovery.k8s.io', versions: ['v1'], kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, builtin: true },
     // What istiod's CA and webhook controllers read and write.

@@ -6,16 +6,6 @@ import type { EndpointModel } from '../model/service.js';
 /** Per-endpoint `metadata.filter_metadata` (e.g. `istio.workload`, `envoy.transport_socket_match.tlsMode`). */
 export type EndpointMetadataFn = (endpoint: EndpointModel) => Readonly<Record<string, JsonObject>> | undefined;
 
-/**
- * A ClusterLoadAssignment grouping endpoints by locality (`region/zone/subzone`, sorted). Every
- * locality carries `locality` (possibly empty) and `load_balancing_weight` (the sum of its endpoint
- * weights): gRPC clients NACK the first's absence and silently drop localities without the second.
- * Endpoints keep their order within a locality.
- */
-export function clusterLoadAssignment(clusterName: string, endpoints: readonly EndpointModel[], metadata?: EndpointMetadataFn): endpointV3.ClusterLoadAssignment {
-  return localityGroupedAssignment(clusterName, groupByLocality(endpoints), metadata);
-}
-
 /** Endpoints grouped by locality (`region/zone/subzone`), localities sorted, endpoint order kept. */
 export function groupByLocality(endpoints: readonly EndpointModel[]): EndpointModel[][] {
   const groups = new Map<string, EndpointModel[]>();
@@ -28,7 +18,12 @@ export function groupByLocality(endpoints: readonly EndpointModel[]): EndpointMo
   return [...groups.keys()].sort().map((key) => groups.get(key)!);
 }
 
-/** A ClusterLoadAssignment with one LocalityLbEndpoints per group of {@link groupByLocality}, in order. */
+/**
+ * A ClusterLoadAssignment with one LocalityLbEndpoints per group of {@link groupByLocality}, in
+ * order. Every locality carries `locality` (possibly empty) and `load_balancing_weight` (the sum
+ * of its endpoint weights): gRPC clients NACK the first's absence and silently drop localities
+ * without the second. Endpoints keep their order within a locality.
+ */
 export function localityGroupedAssignment(clusterName: string, groups: readonly (readonly EndpointModel[])[], metadata?: EndpointMetadataFn): endpointV3.ClusterLoadAssignment {
   const localities = groups.map((list) => {
     const { region, zone, subZone } = list[0]!.locality;

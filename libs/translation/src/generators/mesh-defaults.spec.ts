@@ -5,6 +5,7 @@ import { clusterV3, routeV3, envoyRegistry } from '@minipilot/envoy-api';
 import { translate } from '../translate.js';
 import type { EnvoyResources } from '../resources.js';
 import { loadObjects, REPO_ROOT } from '../testing/lab-config.js';
+import { checkEnvoyResources, formatViolation } from '../acceptance/check.js';
 
 // Mesh-wide defaults of MeshConfig, each row naming where istiod reads the field and what it
 // writes (pilot/pkg/networking/core, telemetry, route/retry). Config: the embedded bookinfo lab,
@@ -173,5 +174,27 @@ describe('MeshConfig outboundClusterStatName / inboundClusterStatName (cluster_b
 
   it('unset: the cluster name with the delimiter', () => {
     expect(cluster(run('{}'), REVIEWS_V1)['altStatName']).toBe(`${REVIEWS_V1};`);
+  });
+});
+
+describe('Envoy acceptance of what these settings generate', () => {
+  it('every mesh default together, retryRemoteLocalities and locality weights pass the PGV and semantic checks (typed_config types known)', () => {
+    const out = run(`connectTimeout: 3s
+tcpKeepalive: {probes: 9, time: 7200s, interval: 75s}
+h2UpgradePolicy: UPGRADE
+defaultHttpRetryPolicy: {attempts: 3, retryRemoteLocalities: true}
+tlsDefaults: {ecdhCurves: [P-256], cipherSuites: [ECDHE-ECDSA-AES256-GCM-SHA384]}
+outboundClusterStatName: "%SERVICE%_%SUBSET_NAME%"
+inboundClusterStatName: "in_%SERVICE%"
+localityLbSetting: {distribute: [{from: "*", to: {"*": 100}}]}`, `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: httpbin-ext, namespace: default}
+spec: {host: httpbin.org, trafficPolicy: {tls: {mode: SIMPLE}, outlierDetection: {}}}`);
+    const details = route(out, 'details.default.svc.cluster.local:9080');
+    expect(((details['route'] as Record<string, unknown>)['retryPolicy'] as Record<string, unknown>)['retryPriority']).toEqual({
+      name: 'envoy.retry_priorities.previous_priorities',
+      typedConfig: { '@type': 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig', updateFrequency: 2 },
+    });
+    expect(checkEnvoyResources(out).violations.map(formatViolation)).toEqual([]);
   });
 });

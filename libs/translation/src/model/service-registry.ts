@@ -2,8 +2,8 @@ import type { ConfigSnapshot, ServiceConfig, ServiceEntryConfig, PodConfig, Endp
 import { configKey } from '@minipilot/config';
 import { kubePortProtocol, parseProtocol } from './protocol.js';
 import { DEFAULT_DOMAIN_SUFFIX } from './host.js';
-import { ISTIO_LOCALITY_LABEL, NO_LOCALITY, localityFromLabels, parseLocality } from './locality.js';
-import type { ServiceModel, ServicePortModel, EndpointModel, Locality, Resolution } from './service.js';
+import { NO_LOCALITY, parseLocality, podLocality } from './locality.js';
+import type { ServiceModel, ServicePortModel, EndpointModel, Resolution } from './service.js';
 
 /** Services and, per service hostname and port number, their endpoints. */
 export interface ServiceRegistry {
@@ -42,7 +42,7 @@ export function buildServiceRegistry(config: ConfigSnapshot, mesh: MeshConfig): 
       if (seen.has(model.hostname)) continue;
       seen.add(model.hostname);
       services.push(model);
-      endpoints.set(model.hostname, serviceEntryEndpoints(se, model, pods));
+      endpoints.set(model.hostname, serviceEntryEndpoints(se, model, pods, config));
     }
   }
   services.sort((a, b) => a.hostname.localeCompare(b.hostname));
@@ -84,17 +84,6 @@ function podIps(p: PodConfig): string[] {
   const ips = (s?.podIPs ?? []).map((x) => x.ip);
   if (s?.podIP && !ips.includes(s.podIP)) ips.unshift(s.podIP);
   return ips;
-}
-
-/**
- * An endpoint's locality from its Pod's labels: the `istio-locality` label first (as istiod's
- * getPodLocality), else the topology labels (standing in for the labels of the Pod's Node, which
- * minipilot does not read).
- */
-function podLocality(labels: Readonly<Record<string, string>>): Locality {
-  const override = labels[ISTIO_LOCALITY_LABEL];
-  if (override) return parseLocality(override.replaceAll('.', '/'));
-  return localityFromLabels(labels) ?? NO_LOCALITY;
 }
 
 function targetPortFor(svc: ServiceConfig, servicePort: number): number {
@@ -141,7 +130,7 @@ function kubeEndpoints(svc: ServiceConfig, model: ServiceModel, config: ConfigSn
     (ref?.name ? podByName.get(`${ref.namespace ?? ns}/${ref.name}`) : undefined) ?? podByIp.get(ip);
   const add = (servicePort: number, address: string, port: number, pod: PodConfig | undefined, healthy: boolean, zone?: string): void => {
     const labels = pod?.metadata.labels ?? {};
-    const loc = podLocality(labels);
+    const loc = podLocality(pod, config);
     out.get(servicePort)?.push({
       address, port, labels, healthy, weight: 1,
       locality: zone && !loc.zone ? { ...loc, zone } : loc,
@@ -220,7 +209,7 @@ function serviceEntryServices(se: ServiceEntryConfig, mesh: MeshConfig): Service
   }));
 }
 
-function serviceEntryEndpoints(se: ServiceEntryConfig, model: ServiceModel, pods: readonly PodConfig[]): Map<number, EndpointModel[]> {
+function serviceEntryEndpoints(se: ServiceEntryConfig, model: ServiceModel, pods: readonly PodConfig[], config: ConfigSnapshot): Map<number, EndpointModel[]> {
   const out = new Map<number, EndpointModel[]>();
   for (const p of model.ports) {
     const targetPort = (se.spec.ports ?? []).find((x) => x.number === p.port)?.targetPort ?? p.port;
@@ -238,7 +227,7 @@ function serviceEntryEndpoints(se: ServiceEntryConfig, model: ServiceModel, pods
       for (const pod of pods) {
         const ip = podIps(pod)[0];
         if (pod.metadata.namespace !== se.metadata.namespace || !ip || !matchesLabels(sel, pod.metadata.labels)) continue;
-        list.push({ address: ip, port: targetPort, labels: pod.metadata.labels, healthy: true, weight: 1, locality: podLocality(pod.metadata.labels) });
+        list.push({ address: ip, port: targetPort, labels: pod.metadata.labels, healthy: true, weight: 1, locality: podLocality(pod, config) });
       }
     } else if (model.resolution === 'DNSLB' || model.resolution === 'DNSRoundRobinLB') {
       list.push({ address: model.hostname, port: targetPort, labels: {}, healthy: true, weight: 1, locality: NO_LOCALITY });

@@ -126,7 +126,7 @@ function translateRoute(http: HTTPRoute, m: HTTPMatchRequest | undefined, index:
     if (t.grpc) return undefined;
     out.action = { case: 'directResponse', value: translateDirectResponse(http.directResponse, (f, msg) => report(t, index, f, msg)) };
   } else {
-    if (!applyRouteDestination(out, http, t, ops.authority, (f, msg) => report(t, index, f, msg))) {
+    if (!applyRouteDestination(out, http, t, ops.authority)) {
       report(t, index, 'route', 'no destination with a weight above 0; route skipped');
       return undefined;
     }

@@ -11,7 +11,6 @@ import { percentToFractional, integerToFractional } from './percent.js';
 import type { PushContext, VirtualServiceModel } from '../model/push-context.js';
 import type { ProxyView } from '../proxy.js';
 import type { typeV3 } from '@minipilot/envoy-api';
-import type { ProblemSink } from './problem.js';
 
 /** What a route action is built for (a subset of the HTTP route target). */
 export interface RouteDestinationContext {
@@ -50,7 +49,7 @@ export function destinationCluster(host: string, subset: string, port: number | 
  * explicit one, without host predicates). Returns false, leaving `out` unchanged, when no
  * destination is left.
  */
-export function applyRouteDestination(out: routeV3.Route, http: HTTPRoute, t: RouteDestinationContext, authority: string, _onProblem: ProblemSink): boolean {
+export function applyRouteDestination(out: routeV3.Route, http: HTTPRoute, t: RouteDestinationContext, authority: string): boolean {
   const dests = http.route ?? [];
   const action = create(routeV3.RouteActionSchema, {});
   action.timeout = duration(http.timeout ?? '0s');

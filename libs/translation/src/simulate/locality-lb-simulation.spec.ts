@@ -282,3 +282,62 @@ spec: {host: weighted.example.org, trafficPolicy: {outlierDetection: {minHealthP
     expect(lbConfig(c)).toBe(want);
   });
 });
+
+describe('where localities come from (kube controller.go getPodLocality, ads.go setTopologyLabels)', () => {
+  const yaml = `apiVersion: v1
+kind: Node
+metadata: {name: node-east, labels: {topology.kubernetes.io/region: us-east, topology.kubernetes.io/zone: us-east-1a}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node-west, labels: {failure-domain.beta.kubernetes.io/region: us-west, failure-domain.beta.kubernetes.io/zone: us-west-1b}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: test, namespace: default}
+spec: {clusterIP: 10.96.0.100, selector: {app: test}, ports: [{name: http, port: 8080}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: east-0, namespace: default, labels: {app: test}}
+spec: {nodeName: node-east}
+status: {phase: Running, podIP: 10.4.0.1}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: west-0, namespace: default, labels: {app: test}}
+spec: {nodeName: node-west}
+status: {phase: Running, podIP: 10.4.0.2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: moved-0, namespace: default, labels: {app: test, topology.istio.io/locality: eu.eu-1.rack-9}}
+spec: {nodeName: node-east}
+status: {phase: Running, podIP: 10.4.0.3}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: worker-0, namespace: default, labels: {app: worker}}
+spec: {nodeName: node-west}
+status: {phase: Running, podIP: 10.4.0.9}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: acme, namespace: default}
+spec: {host: test.default.svc.cluster.local, trafficPolicy: {outlierDetection: {}}}`;
+  const objs = (): ConfigObject[] => [...loadYaml(yaml, 'nodes.yaml').objects];
+
+  it('endpoints take their Node\'s topology labels (GA or beta), a locality label on the Pod overriding them', () => {
+    const cla = assignment(objs(), client('us-east/us-east-1a'));
+    expect(Object.fromEntries(cla.endpoints.map((g) => [addresses(g).join(','), localityName(g)]))).toEqual({
+      '10.4.0.1': 'us-east/us-east-1a', '10.4.0.2': 'us-west/us-west-1b', '10.4.0.3': 'eu/eu-1/rack-9',
+    });
+    expect(priorities(cla)).toEqual({ '10.4.0.1': 0, '10.4.0.2': 1, '10.4.0.3': 1 });
+  });
+
+  it('a proxy whose Pod is in the registry takes its Node\'s locality over the node.locality it sends', () => {
+    // worker-0 runs on node-west: us-west endpoints come first although its Envoy node says us-east.
+    const proxy = { id: 'sidecar~10.4.0.9~worker-0.default~default.svc.cluster.local', locality: { region: 'us-east', zone: 'us-east-1a' } };
+    expect(priorities(assignment(objs(), proxy))).toEqual({ '10.4.0.1': 1, '10.4.0.2': 0, '10.4.0.3': 1 });
+  });
+});
