@@ -1,35 +1,16 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { register as registerXds } from '@grpc/grpc-js-xds';
 import { create } from '@bufbuild/protobuf';
 import { TypeUrl, routeV3 } from '@minipilot/envoy-api';
 import type { EnvoyResources } from '@minipilot/translation';
 import type { XdsEvent } from '@minipilot/xds-server';
-import { createFileSource } from '@minipilot/config-sources';
-import { startDiscoveryServer, type DiscoveryServer } from './discovery-server.js';
-import { createLogger } from './logger.js';
-import { startGreeterBackend, createXdsGreeterClient, until } from './testing/greeter.js';
-import { greeterRegistry } from './testing/greeter-registry.js';
+import { until } from './testing/greeter.js';
+import { startGreeterLab, type GreeterLab } from './testing/greeter-lab.js';
 
 // End to end with real parts: YAML files → minipilot → a real @grpc/grpc-js-xds client routing real
 // RPCs to two real gRPC backends on 127.0.0.1.
 registerXds();
 
 const NODE_ID = 'sidecar~127.0.0.1~client-0.default~default.svc.cluster.local';
-
-function registry(v1Port: number, v2Port: number): string {
-  return `${greeterRegistry([{ name: 'v1', port: v1Port, labels: { version: 'v1' } }, { name: 'v2', port: v2Port, labels: { version: 'v2' } }])}---
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: {name: greeter}
-spec:
-  host: greeter
-  subsets:
-  - {name: v1, labels: {version: v1}}
-  - {name: v2, labels: {version: v2}}
-`;
-}
 
 const weighted = (w1: number, w2: number): string => `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -55,9 +36,7 @@ spec:
 
 
 describe('end to end: YAML directory → minipilot → grpc-js-xds client', () => {
-  let dir: string;
-  let server: DiscoveryServer;
-  let backends: { port: number; stop: () => Promise<void> }[];
+  let lab: GreeterLab;
   const events: XdsEvent[] = [];
   let breakRoutes = false;
   // A redirect route is valid for Envoy but proxyless gRPC clients reject the whole RouteConfiguration.
@@ -68,30 +47,18 @@ describe('end to end: YAML directory → minipilot → grpc-js-xds client', () =
       virtualHosts: rc.virtualHosts.map((vh) => ({ ...vh, routes: vh.routes.map((r) => ({ ...r, action: { case: 'redirect' as const, value: create(routeV3.RedirectActionSchema, { hostRedirect: 'example.invalid' }) } })) })),
     })),
   });
-  let client: ReturnType<typeof createXdsGreeterClient>;
 
   beforeAll(async () => {
-    backends = [await startGreeterBackend('v1'), await startGreeterBackend('v2')];
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minipilot-e2e-'));
-    fs.writeFileSync(path.join(dir, 'registry.yaml'), registry(backends[0]!.port, backends[1]!.port));
-    fs.writeFileSync(path.join(dir, 'vs.yaml'), weighted(100, 0));
-    server = await startDiscoveryServer({
-      source: createFileSource({ dir, debounceMs: 50, maxDelayMs: 1000 }), sourceName: dir, grpcAddr: '127.0.0.1:0', monitoringAddr: '127.0.0.1:0',
-      logger: createLogger('warn'), onXdsEvent: (e) => events.push(e), faultInjection,
-    });
-    client = createXdsGreeterClient(server.xdsPort, NODE_ID);
+    lab = await startGreeterLab(NODE_ID, { 'vs.yaml': weighted(100, 0) }, { onXdsEvent: (e) => events.push(e), faultInjection });
   });
 
   afterAll(async () => {
-    client?.close();
-    await server?.stop();
-    await Promise.all((backends ?? []).map((b) => b.stop()));
-    fs.rmSync(dir, { recursive: true, force: true });
+    await lab?.stop();
   });
 
   const callMany = async (n: number, md?: Record<string, string>): Promise<string[]> => {
     const out: string[] = [];
-    for (let i = 0; i < n; i++) out.push(await client.call(md));
+    for (let i = 0; i < n; i++) out.push(await lab.client.call(md));
     return out;
   };
 
@@ -101,22 +68,22 @@ describe('end to end: YAML directory → minipilot → grpc-js-xds client', () =
 
   it('moves RPCs to v2 within a second of the file changing to 0/100', async () => {
     const start = Date.now();
-    fs.writeFileSync(path.join(dir, 'vs.yaml'), weighted(0, 100));
-    await until('RPCs to reach v2', 5000, async () => ((await client.call()) === 'v2' ? true : undefined));
+    lab.write('vs.yaml', weighted(0, 100));
+    await until('RPCs to reach v2', 5000, async () => ((await lab.client.call()) === 'v2' ? true : undefined));
     const elapsed = Date.now() - start;
     expect(new Set(await callMany(20))).toEqual(new Set(['v2']));
     expect(elapsed).toBeLessThan(1000);
   });
 
   it('sends RPCs with the matching header to v2 and the rest to v1', async () => {
-    fs.writeFileSync(path.join(dir, 'vs.yaml'), headerMatch);
-    await until('header route', 5000, async () => ((await client.call({ 'x-version': 'v2' })) === 'v2' && (await client.call()) === 'v1' ? true : undefined));
+    lab.write('vs.yaml', headerMatch);
+    await until('header route', 5000, async () => ((await lab.client.call({ 'x-version': 'v2' })) === 'v2' && (await lab.client.call()) === 'v1' ? true : undefined));
     expect(new Set(await callMany(10, { 'x-version': 'v2' }))).toEqual(new Set(['v2']));
     expect(new Set(await callMany(10, { 'x-version': 'v1' }))).toEqual(new Set(['v1']));
   });
 
   it('falls back to default routing across both versions when the VirtualService is deleted', async () => {
-    fs.rmSync(path.join(dir, 'vs.yaml'));
+    lab.remove('vs.yaml');
     const seen = await until('both versions', 5000, async () => {
       const s = new Set(await callMany(10));
       return s.size === 2 ? s : undefined;
@@ -132,17 +99,17 @@ describe('end to end: YAML directory → minipilot → grpc-js-xds client', () =
   it('records a NACK for a route the client rejects, does not resend it, and recovers when it is fixed', async () => {
     const sendsOfRds = (): number => events.filter((e) => e.kind === 'send' && e.typeUrl === TypeUrl.RouteConfiguration).length;
     breakRoutes = true;
-    fs.writeFileSync(path.join(dir, 'vs.yaml'), weighted(100, 0));
+    lab.write('vs.yaml', weighted(100, 0));
     const nack = await until('a NACK', 5000, async () => events.find((e) => e.kind === 'nack' && e.typeUrl === TypeUrl.RouteConfiguration));
     expect(nack.kind === 'nack' && nack.message).toMatch(/redirect|action/i);
-    expect(server.xds.nacks().some((n) => n.nodeId === NODE_ID && n.typeUrl === TypeUrl.RouteConfiguration)).toBe(true);
+    expect(lab.server.xds.nacks().some((n) => n.nodeId === NODE_ID && n.typeUrl === TypeUrl.RouteConfiguration)).toBe(true);
     const after = sendsOfRds();
     await new Promise((r) => setTimeout(r, 500));
     expect(sendsOfRds()).toBe(after);
     // The client keeps its last good routes (default routing: both versions) meanwhile.
-    expect(['v1', 'v2']).toContain(await client.call());
+    expect(['v1', 'v2']).toContain(await lab.client.call());
     breakRoutes = false;
-    fs.writeFileSync(path.join(dir, 'vs.yaml'), weighted(0, 100));
-    await until('recovery to v2', 5000, async () => ((await client.call()) === 'v2' ? true : undefined));
+    lab.write('vs.yaml', weighted(0, 100));
+    await until('recovery to v2', 5000, async () => ((await lab.client.call()) === 'v2' ? true : undefined));
   });
 });

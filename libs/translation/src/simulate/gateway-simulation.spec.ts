@@ -128,6 +128,15 @@ hosts: ["example.com"]`), simpleRoute],
     expect: { listener: '0.0.0.0_443', routeConfig: 'https.443.https.gateway.default', virtualHost: 'example.com:443', cluster: B },
   }),
   row({
+    name: 'httpsRedirect on a host written ./host: istiod\'s redirect host keeps the namespace in its domain, so no virtual host matches',
+    source: 'model/gateway.go sanitizeServerHostNamespace (./h → ns/h) then gateway.go buildGatewayHTTPRouteConfig (redirect hosts from server.Hosts as sanitized)',
+    config: [gateway('gw', 'default', `port: {number: 80, name: http, protocol: HTTP}
+hosts: ["./example.com"]
+tls: {httpsRedirect: true}`)],
+    request: http('example.com'),
+    expect: { listener: '0.0.0.0_80', routeConfig: 'http.80', error: 'no virtual host' },
+  }),
+  row({
     name: 'the same TCP server in two namespaces: the first Gateway (alpha) wins the port; the VirtualService binds the dropped one, so no listener',
     source: 'gateway_simulation_test.go TestGatewayConflicts "duplicate cross namespace gateway collision" (istio#21394); gateway.go mergeGateways "could not build RDS name"',
     config: [gateway('gateway', 'istio-system', tcpServer), gateway('gateway', 'alpha', tcpServer), vsTo('bookinfo', 'default', '*', 'istio-system/gateway', 'productpage', 'tcp')],
