@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { createConfigSnapshot, loadYaml, type ConfigObject } from '@minipilot/config';
 import { buildPushContext } from './model/push-context.js';
 import { outboundClusterRefs } from './generators/outbound-cluster-refs.js';
-import { loadAssignmentKey, outboundClusterKey, virtualHostKey } from './cache-keys.js';
+import { aliasVirtualHostKey, loadAssignmentKey, outboundClusterKey, virtualHostKey } from './cache-keys.js';
 import { proxyKeys } from './view-key.js';
 import { parseProxy } from './proxy.js';
 import { loadObjects, REPO_ROOT } from './testing/lab-config.js';
@@ -74,5 +74,35 @@ describe('cache keys', () => {
     expect(k1.clusters.get(ratings)).toBe(k0.clusters.get(ratings));
     const reviews = 'outbound|9080||reviews.default.svc.cluster.local';
     expect(k1.claims.get(reviews)).toBe(k0.claims.get(reviews));
+  });
+
+  it('follow the ExternalName aliases of a service (extra domains), and only of that service', () => {
+    const alias = loadYaml(`apiVersion: v1
+kind: Service
+metadata: {name: critics, namespace: default}
+spec: {type: ExternalName, externalName: reviews.default.svc.cluster.local}`).objects;
+    const before = pushOf(lab);
+    const after = pushOf([...lab, ...alias]);
+    const a = sidecar('a-0', { app: 'a' });
+    const b = sidecar('b-0', { app: 'b' });
+    expect(keysFor(a, after).reviewsHost).not.toBe(keysFor(a, before).reviewsHost);
+    expect(keysFor(a, after).reviewsHost).toBe(keysFor(b, after).reviewsHost);
+    const ratingsKey = (push: ReturnType<typeof pushOf>) => virtualHostKey(proxyKeys(a, push).proxy, push, push.serviceByHostname('ratings.default.svc.cluster.local')!, 9080, undefined);
+    expect(ratingsKey(after)).toBe(ratingsKey(before));
+  });
+
+  it('give the virtual host of a VirtualService on an alias host a key that follows the VirtualService', () => {
+    const vs = (prefix: string) => loadYaml(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: critics, namespace: default}
+spec:
+  hosts: [critics.default.svc.cluster.local]
+  http: [{match: [{uri: {prefix: ${prefix}}}], route: [{destination: {host: reviews}}]}]`).objects;
+    const one = pushOf([...lab, ...vs('/one')]);
+    const two = pushOf([...lab, ...vs('/two')]);
+    const key = (push: ReturnType<typeof pushOf>, pod: string) =>
+      aliasVirtualHostKey(proxyKeys(sidecar(pod, { app: pod }), push).proxy, push, 'critics.default.svc.cluster.local', 80, push.virtualServices.find((v) => v.config.metadata.name === 'critics')!);
+    expect(key(one, 'a-0')).not.toBe(key(two, 'a-0'));
+    expect(key(one, 'a-0')).toBe(key(one, 'b-0'));
   });
 });

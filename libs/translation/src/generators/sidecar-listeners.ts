@@ -6,7 +6,7 @@ import { routeConfiguration, virtualHost, routeAction } from '../builders/route.
 import { duration, millis } from '../builders/common.js';
 import { clusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
 import { isHttpProtocol, type Protocol } from '../model/protocol.js';
-import { visibleServices } from './clusters.js';
+import { outboundListenerServices } from './headless-listeners.js';
 import { serviceTargets } from './service-targets.js';
 import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
@@ -49,8 +49,7 @@ interface Entry { bind: string; port: number; protocol: Protocol; services: Serv
 
 function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (message: string) => void, memo: ResourceMemo): listenerV3.Listener[] {
   const entries = new Map<string, Entry>();
-  for (const svc of visibleServices(proxy, push)) {
-    if (svc.resolution === 'Passthrough' && svc.addresses.length === 0 && svc.registry === 'Kubernetes') continue;
+  for (const svc of outboundListenerServices(proxy, push)) {
     for (const p of svc.ports) {
       if (p.protocol === 'UDP') continue;
       const http = isHttpProtocol(p.protocol);

@@ -10,6 +10,8 @@ import { isHttpProtocol } from '../model/protocol.js';
 import { visibleServices } from './clusters.js';
 import { virtualServiceForHost } from './virtual-service-for-host.js';
 import { virtualHostDomains } from './virtual-host-domains.js';
+import { aliasVirtualHosts } from './alias-virtual-hosts.js';
+import { endpointListenerAddresses, isPassthroughWithoutVip } from './headless-listeners.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
 import type { ProxyView } from '../proxy.js';
@@ -40,7 +42,7 @@ export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (m
     for (const p of svc.ports) {
       if (isHttpProtocol(p.protocol)) {
         byPort.set(p.port, [...(byPort.get(p.port) ?? []), svc]);
-      } else if (p.protocol === 'Unsupported' && svc.addresses.length > 0) {
+      } else if (p.protocol === 'Unsupported' && (svc.addresses.length > 0 || hasEndpointListeners(svc, p.port, push))) {
         const { key, host } = serviceVirtualHost(proxy, push, svc, p.port, warn, memo);
         const name = sniffedRouteName(svc, p.port);
         out.push(memo(routeConfigurationKey(name, push, [key]), () => routeConfiguration(name, [{ ...host, domains: ['*'] }], ROUTE_CONFIG_DEFAULTS)));
@@ -48,7 +50,7 @@ export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (m
     }
   }
   for (const [port, services] of [...byPort.entries()].sort((a, b) => a[0] - b[0])) {
-    const hosts = services.map((svc) => serviceVirtualHost(proxy, push, svc, port, warn, memo));
+    const hosts = [...aliasVirtualHosts(proxy, push, port, warn, memo), ...services.map((svc) => serviceVirtualHost(proxy, push, svc, port, warn, memo))];
     const name = sidecarRouteName(port);
     out.push(memo(routeConfigurationKey(name, push, hosts.map((h) => h.key)), () => portRouteConfiguration(name, hosts.map((h) => h.host), push)));
   }
@@ -81,7 +83,7 @@ function serviceVirtualHost(proxy: ProxyView, push: PushContext, svc: ServiceMod
     const routes = vs
       ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false, onProblem: warn })
       : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, hashOptions(push, proxy, svc.hostname, port))];
-    return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy), routes, true);
+    return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy, push.aliasesOf(svc.hostname)), routes, true);
   });
   return { key, host };
 }
@@ -102,4 +104,9 @@ export function catchAllVirtualHost(push: PushContext): routeV3.VirtualHost {
   action.maxGrpcTimeout = duration('0s');
   const route = create(routeV3.RouteSchema, { name: 'allow_any', match: { pathSpecifier: { case: 'prefix', value: '/' } }, action: { case: 'route', value: action } });
   return virtualHost('allow_any', ['*'], [route]);
+}
+
+/** True when a service port without VIP is served by per-endpoint listeners, which fetch `<fqdn>:<port>` when sniffed (see outboundListenerServices). */
+function hasEndpointListeners(svc: ServiceModel, port: number, push: PushContext): boolean {
+  return isPassthroughWithoutVip(svc) && (endpointListenerAddresses(svc, port, push)?.length ?? 0) > 0;
 }

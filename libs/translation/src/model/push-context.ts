@@ -4,6 +4,7 @@ import { DEFAULT_MESH_CONFIG } from '@minipilot/config';
 import { buildServiceRegistry, matchesLabels } from './service-registry.js';
 import { resolveHost, resolveGatewayName, hostMatches } from './host.js';
 import type { ServiceModel, EndpointModel } from './service.js';
+import type { ServiceAlias } from './service-aliases.js';
 
 /** A VirtualService with its hosts and gateways resolved in its namespace (istiod's virtualservice controller). */
 export interface VirtualServiceModel {
@@ -33,6 +34,8 @@ export interface PushContext {
   /** All services, sorted by hostname. */
   readonly services: readonly ServiceModel[];
   serviceByHostname(hostname: string): ServiceModel | undefined;
+  /** The ExternalName Services that alias `hostname` (istiod's `Attributes.Aliases`), sorted; empty if none. */
+  aliasesOf(hostname: string): readonly ServiceAlias[];
   /** Endpoints of a service port (target ports), sorted by address. */
   endpoints(hostname: string, port: number): readonly EndpointModel[];
   /** VirtualServices in istiod's order: creation time, then name, then namespace. */
@@ -198,6 +201,7 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     }
   }
   const noVs: readonly VirtualServiceModel[] = Object.freeze([]);
+  const noAliases: readonly ServiceAlias[] = Object.freeze([]);
   const selectors = collectSelectors(config);
   const signatures = new Map<string, string>();
   const selectorSignature = (labels: Readonly<Record<string, string>>): string => {
@@ -231,6 +235,7 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     config,
     services: registry.services,
     serviceByHostname: (h: string) => byHost.get(h),
+    aliasesOf: (h: string) => registry.aliases.get(h) ?? noAliases,
     endpoints: (h: string, port: number) => registry.endpoints.get(h)?.get(port) ?? empty,
     virtualServices,
     gateways: config.ofKind('Gateway'),
