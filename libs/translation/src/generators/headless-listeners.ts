@@ -40,10 +40,11 @@ export function endpointListenerAddresses(svc: ServiceModel, port: number, push:
  * generators do not see the proxy's IPs, so replicas share their listeners); traffic to oneself
  * then takes `outbound|PORT||svc` (ORIGINAL_DST to the same address) instead of PassthroughCluster.
  * istiod's PILOT_ENABLE_HEADLESS_FILTER_CHAIN_LISTENER (off by default) is not modelled either.
+ * Services come in istiod's order (SortServicesByCreationTime), which decides listener conflicts.
  */
 export function outboundListenerServices(proxy: ProxyView, push: PushContext): ServiceModel[] {
   const out: ServiceModel[] = [];
-  for (const svc of visibleServices(proxy, push)) {
+  for (const svc of [...visibleServices(proxy, push)].sort(creationOrder)) {
     if (!isPassthroughWithoutVip(svc)) {
       out.push(svc);
       continue;
@@ -58,4 +59,12 @@ export function outboundListenerServices(proxy: ProxyView, push: PushContext): S
     for (const [address, ports] of byAddress) out.push({ ...svc, addresses: [address], ports });
   }
   return out;
+}
+
+/** istiod's SortServicesByCreationTime: creation time (missing counts as equal), then name, then namespace. */
+function creationOrder(a: ServiceModel, b: ServiceModel): number {
+  const ta = a.creationTimestamp ? Date.parse(a.creationTimestamp) : NaN;
+  const tb = b.creationTimestamp ? Date.parse(b.creationTimestamp) : NaN;
+  if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return ta - tb;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
 }

@@ -5,14 +5,15 @@ import { tcpProxyFilter } from '../builders/tcp-proxy.js';
 import { routeConfiguration, virtualHost, routeAction } from '../builders/route.js';
 import { duration, millis } from '../builders/common.js';
 import { clusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
-import { isHttpProtocol, type Protocol } from '../model/protocol.js';
+import { isHttpProtocol } from '../model/protocol.js';
 import { outboundListenerServices } from './headless-listeners.js';
+import { addToListenerEntry, newListenerEntry, type OutboundListenerEntry } from './listener-conflict.js';
+import { sniffedWildcardChains } from './sniffed-wildcard-listener.js';
 import { serviceTargets } from './service-targets.js';
 import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import { outboundTcpChains } from './tcp-chains.js';
 import type { PushContext } from '../model/push-context.js';
-import type { ServiceModel } from '../model/service.js';
 import type { Proxy, ProxyView } from '../proxy.js';
 import { NO_MEMO, type ResourceMemo } from '../cache-keys.js';
 import { revisionOf } from '../model/push-context.js';
@@ -45,21 +46,17 @@ export function buildSidecarWorkloadListeners(proxy: Proxy, push: PushContext): 
   return [virtualInbound(proxy, push)];
 }
 
-interface Entry { bind: string; port: number; protocol: Protocol; services: ServiceModel[] }
-
 function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (message: string) => void, memo: ResourceMemo): listenerV3.Listener[] {
-  const entries = new Map<string, Entry>();
+  const entries = new Map<string, OutboundListenerEntry>();
   for (const svc of outboundListenerServices(proxy, push)) {
     for (const p of svc.ports) {
       if (p.protocol === 'UDP') continue;
       const http = isHttpProtocol(p.protocol);
       const bind = http ? '0.0.0.0' : svc.addresses[0] ?? '0.0.0.0';
-      const protocol: Protocol = http ? 'HTTP' : p.protocol === 'Unsupported' && bind === '0.0.0.0' ? 'HTTP' : p.protocol;
       const key = `${bind}_${p.port}`;
       const e = entries.get(key);
-      if (!e) entries.set(key, { bind, port: p.port, protocol, services: [svc] });
-      else if (e.protocol === protocol) e.services.push(svc);
-      // else: a protocol conflict on the same address and port; the first service wins, as in istiod.
+      if (!e) entries.set(key, newListenerEntry(bind, p.port, p.protocol, svc));
+      else addToListenerEntry(e, svc, p.protocol);
     }
   }
   const out: listenerV3.Listener[] = [];
@@ -71,23 +68,26 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
     };
     // HTTP listeners depend only on the port (routes come over RDS), sniffed ones on their service.
     const classKey = `${proxy.istioProxy ? 'i' : 'e'}|m${revisionOf(push.mesh)}`;
-    if (e.protocol === 'HTTP') {
+    const httpChain = (routeConfigName: string) => filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName })]);
+    if (e.http && e.tcp.length === 0) {
       out.push(memo(`lds|http|${name}|${classKey}`, () => listener({
         ...common,
-        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sidecarRouteName(e.port) })])],
+        filterChains: [httpChain(sidecarRouteName(e.port))],
         defaultFilterChain: filterChain('PassthroughFilterChain', undefined, [tcpProxyFilter(catchAllCluster(push))]),
         listenerFilters: [listenerFilter('http_inspector')],
       })));
-    } else if (e.protocol === 'Unsupported') {
-      const svc = e.services[0]!;
+    } else if (e.http && e.bind !== '0.0.0.0') {
+      const svc = e.tcp[0]!;
       out.push(memo(`lds|sniffed|${name}|${svc.hostname}|s${push.serviceRevision(svc)}|${classKey}`, () => listener({
         ...common,
-        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sniffedRouteName(svc, e.port) })])],
+        filterChains: [httpChain(sniffedRouteName(svc, e.port))],
         defaultFilterChain: filterChain('', undefined, [tcpProxyFilter(clusterName('outbound', e.port, '', svc.hostname))]),
         listenerFilters: [listenerFilter('http_inspector')],
       })));
+    } else if (e.http) {
+      out.push(listener({ ...common, ...sniffedWildcardChains(httpChain(sidecarRouteName(e.port)), outboundTcpChains(proxy, push, e.tcp, e.port, e.bind, warn), push) }));
     } else {
-      const chains = outboundTcpChains(proxy, push, e.services, e.port, e.bind, warn);
+      const chains = outboundTcpChains(proxy, push, e.tcp, e.port, e.bind, warn);
       const needsTls = chains.some((c) => (c.filterChainMatch?.serverNames.length ?? 0) > 0);
       out.push(listener({ ...common, filterChains: chains, ...(needsTls ? { listenerFilters: [listenerFilter('tls_inspector')] } : {}) }));
     }

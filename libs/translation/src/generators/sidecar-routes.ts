@@ -46,6 +46,9 @@ export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (m
         const { key, host } = serviceVirtualHost(proxy, push, svc, p.port, warn, memo);
         const name = sniffedRouteName(svc, p.port);
         out.push(memo(routeConfigurationKey(name, push, [key]), () => routeConfiguration(name, [{ ...host, domains: ['*'] }], ROUTE_CONFIG_DEFAULTS)));
+      } else if (p.protocol === 'Unsupported') {
+        // A sniffed port on 0.0.0.0 fetches the port's route configuration (listener.go buildSidecarOutboundHTTPListenerOpts).
+        byPort.set(p.port, [...(byPort.get(p.port) ?? []), svc]);
       }
     }
   }
