@@ -1,5 +1,5 @@
 import type { ServiceModel } from '../model/service.js';
-import type { ServiceAlias } from '../model/service-aliases.js';
+import { aliasNames, type ServiceAlias } from '../model/service-aliases.js';
 import type { ProxyView } from '../proxy.js';
 
 /**
@@ -13,21 +13,20 @@ import type { ProxyView } from '../proxy.js';
  * reviews.default.svc, reviews.default, 10.96.1.2.
  */
 export function virtualHostDomains(svc: ServiceModel, proxy: ProxyView, aliases: readonly ServiceAlias[] = []): string[] {
-  const domains = namesOf(svc.hostname, svc.registry === 'Kubernetes' ? { name: svc.name, namespace: svc.namespace } : undefined, proxy);
-  for (const a of aliases) domains.push(...namesOf(a.hostname, { name: a.hostname.slice(0, a.hostname.indexOf('.')), namespace: a.namespace }, proxy));
+  const domains = namesOf(svc, proxy);
+  for (const a of aliases) domains.push(...aliasNames(a, proxy.namespace));
   if (svc.resolution === 'Passthrough' && svc.registry === 'Kubernetes') domains.push(...domains.map((d) => `*.${d}`));
   for (const a of svc.addresses) if (a !== '0.0.0.0') domains.push(a);
   return domains;
 }
 
-/** One host's names: itself, with a trailing dot, and for a Kubernetes service the short forms seen from the proxy's namespace. */
-function namesOf(hostname: string, kube: { name: string; namespace: string } | undefined, proxy: ProxyView): string[] {
-  const names = [hostname];
-  if (!hostname.startsWith('*')) names.push(`${hostname}.`);
-  if (kube) {
-    const { name, namespace } = kube;
-    if (namespace === proxy.namespace) names.push(name, `${name}.${namespace}.svc`, `${name}.${namespace}`);
-    else names.push(`${name}.${namespace}`, `${name}.${namespace}.svc`);
+/** A service's own names: its host, with a trailing dot, and for a Kubernetes service the short forms seen from the proxy's namespace. */
+function namesOf(svc: ServiceModel, proxy: ProxyView): string[] {
+  const names = [svc.hostname];
+  if (!svc.hostname.startsWith('*')) names.push(`${svc.hostname}.`);
+  if (svc.registry === 'Kubernetes') {
+    if (svc.namespace === proxy.namespace) names.push(svc.name, `${svc.name}.${svc.namespace}.svc`, `${svc.name}.${svc.namespace}`);
+    else names.push(`${svc.name}.${svc.namespace}`, `${svc.name}.${svc.namespace}.svc`);
   }
   return names;
 }

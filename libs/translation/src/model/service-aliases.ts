@@ -47,3 +47,16 @@ export function resolveServiceAliases(services: readonly ServiceConfig[], domain
   for (const list of out.values()) list.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
   return out;
 }
+
+/**
+ * The names a client may use for an alias, as istiod generates them for virtual host domains and
+ * SNI (GenerateAltVirtualHosts without port): the FQDN, the absolute FQDN with a trailing dot, and
+ * the short forms seen from `proxyNamespace` (`alias`, `alias.default.svc`, `alias.default` in its
+ * own namespace; `alias.default`, `alias.default.svc` from another).
+ */
+export function aliasNames(alias: ServiceAlias, proxyNamespace: string): string[] {
+  const name = alias.hostname.slice(0, alias.hostname.indexOf('.'));
+  const ns = alias.namespace;
+  const short = ns === proxyNamespace ? [name, `${name}.${ns}.svc`, `${name}.${ns}`] : [`${name}.${ns}`, `${name}.${ns}.svc`];
+  return [alias.hostname, `${alias.hostname}.`, ...short];
+}

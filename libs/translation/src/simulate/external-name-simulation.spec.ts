@@ -15,7 +15,8 @@ import { ISTIO_SIMULATION_PORTS } from '../testing/simulation-table.js';
 //   push_context.go resolveServiceAliases: aliases of aliases resolve to the concrete host;
 // - cluster.go buildOutboundClusters and listener.go buildSidecarOutboundListener: an Alias gets no
 //   cluster and no listener; httproute.go generateVirtualHostDomains: the concrete service's virtual
-//   host also carries the alias's names.
+//   host also carries the alias's names; tls.go buildSidecarOutboundTLSFilterChainOpts: on a listener
+//   without VIP the TLS chain matches the SNI of the host and of each alias name.
 
 const SERVICES = `apiVersion: v1
 kind: Service
@@ -143,5 +144,24 @@ spec: {clusterIP: 10.96.0.9, ports: [{name: http, port: 80}]}`).objects];
     const res = translate(objs, node);
     expect(res.clusters.map((c) => c.name).filter((n) => n.includes('ext.default') || n.includes('httpbin.org'))).toEqual([]);
     expect(simulate(objs, node, { address: '203.0.113.7', port: 80, protocol: 'http', host: 'ext.default.svc.cluster.local' })).toMatchObject({ listener: '0.0.0.0_80', virtualHost: 'allow_any', cluster: 'PassthroughCluster' });
+  });
+
+  it('an alias of a TLS ServiceEntry without addresses: its names are SNI matches of the wildcard TLS chain', () => {
+    const objs = [...loadYaml(`apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: tls-ext, namespace: default}
+spec:
+  hosts: [tls.example.com]
+  location: MESH_EXTERNAL
+  resolution: DNS
+  ports: [{name: tls, number: 443, protocol: TLS}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext-tls, namespace: default}
+spec: {type: ExternalName, externalName: tls.example.com}`).objects];
+    for (const sni of ['tls.example.com', 'ext-tls.default.svc.cluster.local', 'ext-tls', 'ext-tls.default']) {
+      expect(simulate(objs, node, { address: '1.3.3.7', port: 443, protocol: 'tcp', tls: 'tls', sni })).toMatchObject({ listener: '0.0.0.0_443', cluster: 'outbound|443||tls.example.com' });
+    }
   });
 });
