@@ -20,6 +20,8 @@ export interface OutboundListenerEntry {
   http: boolean;
   /** The services whose TCP/TLS chains the listener carries, in order (istiod mergeTCPFilterChains). */
   readonly tcp: ServiceModel[];
+  /** The service whose port brought the HTTP chain: on a VIP its route configuration is `<fqdn>:<port>` (istiod buildSidecarOutboundHTTPListenerOpts). */
+  routeService?: ServiceModel;
 }
 
 const isWellKnown = (p: Protocol): boolean => p === 'Mongo' || p === 'MySQL';
@@ -28,7 +30,7 @@ const isWellKnown = (p: Protocol): boolean => p === 'Mongo' || p === 'MySQL';
 export function newListenerEntry(bind: string, port: number, protocol: Protocol, svc: ServiceModel): OutboundListenerEntry {
   const http = isHttpProtocol(protocol);
   const sniffed = http || protocol === 'Unsupported';
-  return { bind, port, protocol: sniffed ? 'Unsupported' : protocol, services: [svc], http: sniffed, tcp: http ? [] : [svc] };
+  return { bind, port, protocol: sniffed ? 'Unsupported' : protocol, services: [svc], http: sniffed, tcp: http ? [] : [svc], ...(sniffed ? { routeService: svc } : {}) };
 }
 
 /**
@@ -46,6 +48,7 @@ export function newListenerEntry(bind: string, port: number, protocol: Protocol,
  */
 export function addToListenerEntry(e: OutboundListenerEntry, svc: ServiceModel, protocol: Protocol): boolean {
   if ((isWellKnown(protocol) || isWellKnown(e.protocol)) && protocol !== e.protocol) return false;
+  if (!e.http && (isHttpProtocol(protocol) || protocol === 'Unsupported')) e.routeService = svc;
   if (isHttpProtocol(protocol)) {
     e.services.push(svc);
     e.http = true;

@@ -78,9 +78,10 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
       })));
     } else if (e.http && e.bind !== '0.0.0.0') {
       const svc = e.tcp[0]!;
-      out.push(memo(`lds|sniffed|${name}|${svc.hostname}|s${push.serviceRevision(svc)}|${classKey}`, () => listener({
+      const routed = e.routeService ?? svc;
+      out.push(memo(`lds|sniffed|${name}|${svc.hostname}|${routed.hostname}|s${push.serviceRevision(svc)}|${classKey}`, () => listener({
         ...common,
-        filterChains: [httpChain(sniffedRouteName(svc, e.port))],
+        filterChains: [httpChain(sniffedRouteName(routed, e.port))],
         defaultFilterChain: filterChain('', undefined, [tcpProxyFilter(clusterName('outbound', e.port, '', svc.hostname))]),
         listenerFilters: [listenerFilter('http_inspector')],
       })));

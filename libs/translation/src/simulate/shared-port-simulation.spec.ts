@@ -91,3 +91,17 @@ spec: {clusterIP: 10.96.0.5, ports: [{name: http, port: 5000}]}`, entry('db.exam
     expect(simulationSteps(simulate(objs, node, request))).toEqual(want);
   });
 });
+
+describe('a TCP and a sniffed ServiceEntry on one VIP and port (AutoOverTCP on the VIP listener)', () => {
+  const onVip = (host: string, protocol: string, created: string): string => entry(host, protocol, created, 7000).replace('resolution: STATIC', 'resolution: STATIC\n  addresses: [240.0.0.50]');
+  const objs = objects(onVip('tcp.example.com', 'TCP', NOW), onVip('auto.example.com', '', PLUS1));
+  it.each([
+    // buildSidecarOutboundHTTPListenerOpts: a sniffed port on a VIP fetches <fqdn>:<port> of the sniffed service.
+    ['HTTP', { address: '240.0.0.50', port: 7000, protocol: 'http', host: 'auto.example.com' }, { listener: '240.0.0.50_7000', routeConfig: 'auto.example.com:7000', virtualHost: 'auto.example.com:7000', cluster: cluster('auto.example.com', 7000) }],
+    // mergeTCPFilterChains: the sniffed service's TCP chain conflicts with the older TCP one and is dropped.
+    ['TCP', { address: '240.0.0.50', port: 7000, protocol: 'tcp' }, { listener: '240.0.0.50_7000', cluster: cluster('tcp.example.com', 7000) }],
+  ] as [string, SimulationRequest, SimulationSteps][])('%s', (_name, request, want) => {
+    expect(simulationSteps(simulate(objs, node, request))).toEqual(want);
+  });
+});
+
