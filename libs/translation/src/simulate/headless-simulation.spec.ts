@@ -154,3 +154,31 @@ spec:
     expect(simulationSteps(simulate(objs, node, { address: '1.2.3.4', port: 9000, protocol: 'tcp' }))).toEqual({ listener: 'virtualOutbound', cluster: 'PassthroughCluster' });
   });
 });
+
+describe('ServiceEntry with resolution NONE, no addresses, selecting pods (listener.go: the same per-endpoint listeners)', () => {
+  const entry = (selector: string) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: db, namespace: default}
+spec:
+  hosts: [db.example.internal]
+  location: MESH_INTERNAL
+  resolution: NONE
+  ports: [{name: tcp, number: 5432, protocol: TCP}]
+  workloadSelector: {labels: {app: ${selector}}}`;
+  const pods = ['10.20.0.1', '10.20.0.2'].map((ip, i) => `apiVersion: v1
+kind: Pod
+metadata: {name: db-${i}, namespace: default, labels: {app: db}}
+spec: {}
+status: {phase: Running, podIP: ${ip}}`);
+  const objs = [...loadYaml([entry('db'), ...pods].join('\n---\n')).objects];
+  it.each(['10.20.0.1', '10.20.0.2'])('TCP to pod %s reaches outbound|5432||db.example.internal on its own listener', (address) => {
+    expect(simulationSteps(simulate(objs, node, { address, port: 5432, protocol: 'tcp' }))).toEqual({ listener: `${address}_5432`, cluster: 'outbound|5432||db.example.internal' });
+  });
+  it('TCP to another address on the port is not captured by the entry (virtualOutbound)', () => {
+    expect(simulationSteps(simulate(objs, node, { address: '10.20.0.9', port: 5432, protocol: 'tcp' }))).toEqual({ listener: 'virtualOutbound', cluster: 'PassthroughCluster' });
+  });
+  it('a workloadSelector that selects nothing yet makes no listener at all (no 0.0.0.0 fallback)', () => {
+    const none = [...loadYaml([entry('nothing'), ...pods].join('\n---\n')).objects];
+    expect(translate(none, node).listeners.map((l) => l.name).filter((n) => n.endsWith('_5432'))).toEqual([]);
+  });
+});
