@@ -12,6 +12,7 @@ import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import { outboundTcpChains } from './tcp-chains.js';
 import { sameTcpListenerClass } from './listener-protocol.js';
+import { serviceEntryPassthroughBinds } from './passthrough-binds.js';
 import { catchAllCluster, passthroughFilterChain, placeOutboundChains } from './outbound-fallthrough.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
@@ -51,16 +52,17 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
     for (const p of svc.ports) {
       if (p.protocol === 'UDP') continue;
       const http = isHttpProtocol(p.protocol);
-      const bind = http ? '0.0.0.0' : svc.addresses[0] ?? '0.0.0.0';
       const protocol: Protocol = http ? 'HTTP' : p.protocol;
-      const key = `${bind}_${p.port}`;
-      const e = entries.get(key);
-      if (!e) entries.set(key, { bind, port: p.port, protocol, services: [svc] });
-      else if (e.protocol === protocol || sameTcpListenerClass(e.protocol, protocol)) e.services.push(svc);
-      // istiod AutoOverHTTP: a sniffed port replaces the HTTP listener on 0.0.0.0 (HTTP after it joins it).
-      else if (e.protocol === 'HTTP' && protocol === 'Unsupported') { e.protocol = protocol; e.services.unshift(svc); }
-      else if (e.protocol === 'Unsupported' && protocol === 'HTTP') e.services.push(svc);
-      // else: a protocol conflict on the same address and port; the first service wins, as in istiod.
+      for (const bind of serviceEntryPassthroughBinds(svc, p, push) ?? [http ? '0.0.0.0' : svc.addresses[0] ?? '0.0.0.0']) {
+        const key = `${bind}_${p.port}`;
+        const e = entries.get(key);
+        if (!e) entries.set(key, { bind, port: p.port, protocol, services: [svc] });
+        else if (e.protocol === protocol || sameTcpListenerClass(e.protocol, protocol)) e.services.push(svc);
+        // istiod AutoOverHTTP: a sniffed port replaces the HTTP listener on 0.0.0.0 (HTTP after it joins it).
+        else if (e.protocol === 'HTTP' && protocol === 'Unsupported') { e.protocol = protocol; e.services.unshift(svc); }
+        else if (e.protocol === 'Unsupported' && protocol === 'HTTP') e.services.push(svc);
+        // else: a protocol conflict on the same address and port; the first service wins, as in istiod.
+      }
     }
   }
   const out: listenerV3.Listener[] = [];

@@ -11,6 +11,7 @@ import { visibleServices } from './clusters.js';
 import { virtualServiceForHost } from './virtual-service-for-host.js';
 import { virtualHostDomains } from './virtual-host-domains.js';
 import { virtualServiceOnlyHosts } from './virtual-service-hosts.js';
+import { serviceEntryPassthroughBinds } from './passthrough-binds.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
 import type { ProxyView } from '../proxy.js';
@@ -45,8 +46,9 @@ export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (m
       if (!isHttpProtocol(p.protocol) && !sniffed) continue;
       // Every HTTP or sniffed service port has a virtual host on the port's route configuration (istiod IsHTTPOrSniffed).
       byPort.set(p.port, [...(byPort.get(p.port) ?? []), svc]);
-      if (!sniffed || sharesPortRoutes(svc)) referenced.add(p.port);
-      else if (svc.addresses.length > 0) {
+      const endpointBinds = sniffed ? serviceEntryPassthroughBinds(svc, p, push) : undefined;
+      if (!sniffed || (sharesPortRoutes(svc) && endpointBinds === undefined)) referenced.add(p.port);
+      else if (svc.addresses.length > 0 || (endpointBinds?.length ?? 0) > 0) {
         const { key, host } = serviceVirtualHost(proxy, push, svc, p.port, warn, memo);
         const name = sniffedRouteName(svc, p.port);
         out.push(memo(routeConfigurationKey(name, push, [key]), () => routeConfiguration(name, [{ ...host, domains: ['*'] }], ROUTE_CONFIG_DEFAULTS)));
@@ -82,8 +84,9 @@ function portRouteConfiguration(name: string, candidates: readonly routeV3.Virtu
 
 /**
  * True when a sniffed port of `svc` is served by the 0.0.0.0 listener and so fetches the port's
- * shared route configuration instead of `<host>:<port>`: a ServiceEntry without addresses
- * (istiod buildSidecarOutboundHTTPListenerOpts; headless Kubernetes Services get per-endpoint listeners instead).
+ * shared route configuration instead of `<host>:<port>`: a ServiceEntry without addresses (istiod
+ * buildSidecarOutboundHTTPListenerOpts), unless it binds per endpoint (see serviceEntryPassthroughBinds;
+ * headless Kubernetes Services get per-endpoint listeners too).
  */
 function sharesPortRoutes(svc: ServiceModel): boolean {
   return svc.addresses.length === 0 && svc.registry !== 'Kubernetes';
