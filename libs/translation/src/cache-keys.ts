@@ -56,7 +56,8 @@ export function loadAssignmentKey(ref: OutboundClusterRef, push: PushContext): s
  * and the DestinationRule seen from the proxy (ports, hash policies).
  */
 export function virtualHostKey(view: ProxyView, push: PushContext, svc: ServiceModel, port: number, vs: VirtualServiceModel | undefined): string {
-  return hostKey(view, push, `${svc.hostname}|${port}|s${push.serviceRevision(svc)}`, vs ? destinationHosts(vs) : [svc.hostname], vs);
+  // The service itself is always a destination: its default route stands in when none of the VirtualService's routes applies.
+  return hostKey(view, push, `${svc.hostname}|${port}|s${push.serviceRevision(svc)}`, vs ? [...new Set([...destinationHosts(vs), svc.hostname])] : [svc.hostname], vs);
 }
 
 /**

@@ -97,9 +97,10 @@ function serviceVirtualHost(proxy: ProxyView, push: PushContext, svc: ServiceMod
   const vs = virtualServiceForHost(proxy, push, svc.hostname);
   const key = virtualHostKey(proxy, push, svc, port, vs);
   const host = memo(key, () => {
-    const routes = vs
-      ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false, onProblem: warn })
-      : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, hashOptions(push, proxy, svc.hostname, port))];
+    // A VirtualService none of whose routes applies here (port or source matches) leaves the service its
+    // default route (istiod buildSidecarVirtualHostsForVirtualService returns no wrapper for it).
+    const routes = vs ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false, onProblem: warn }) : [];
+    if (routes.length === 0) routes.push(defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, hashOptions(push, proxy, svc.hostname, port)));
     return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy), routes, true);
   });
   return { key, host };
