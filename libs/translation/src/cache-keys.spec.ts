@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { createConfigSnapshot, loadYaml, type ConfigObject } from '@minipilot/config';
 import { buildPushContext } from './model/push-context.js';
 import { outboundClusterRefs } from './generators/outbound-cluster-refs.js';
-import { aliasVirtualHostKey, loadAssignmentKey, outboundClusterKey, virtualHostKey } from './cache-keys.js';
+import { loadAssignmentKey, outboundClusterKey, virtualHostKey, type ResourceMemo } from './cache-keys.js';
+import { buildSidecarRoutes } from './generators/sidecar-routes.js';
 import { proxyKeys } from './view-key.js';
 import { parseProxy } from './proxy.js';
 import { loadObjects, REPO_ROOT } from './testing/lab-config.js';
@@ -91,18 +92,24 @@ spec: {type: ExternalName, externalName: reviews.default.svc.cluster.local}`).ob
     expect(ratingsKey(after)).toBe(ratingsKey(before));
   });
 
-  it('give the virtual host of a VirtualService on an alias host a key that follows the VirtualService', () => {
-    const vs = (prefix: string) => loadYaml(`apiVersion: networking.istio.io/v1
+  it('of route configuration "80" follow VirtualServices for hosts that are no service on the port, and are shared by unrelated proxies', () => {
+    // httproute.go: on port 80 every VirtualService's non-service hosts become virtual hosts; their keys enter the route configuration's.
+    const rdsKeys = (proxy: ReturnType<typeof sidecar>, push: ReturnType<typeof pushOf>): string[] => {
+      const keys: string[] = [];
+      const memo: ResourceMemo = (key, build) => { keys.push(key); return build(); };
+      buildSidecarRoutes(proxyKeys(proxy, push).proxy, push, () => {}, memo);
+      return keys.filter((k) => k.startsWith('rds|80|'));
+    };
+    const external = loadYaml(`apiVersion: networking.istio.io/v1
 kind: VirtualService
-metadata: {name: critics, namespace: default}
-spec:
-  hosts: [critics.default.svc.cluster.local]
-  http: [{match: [{uri: {prefix: ${prefix}}}], route: [{destination: {host: reviews}}]}]`).objects;
-    const one = pushOf([...lab, ...vs('/one')]);
-    const two = pushOf([...lab, ...vs('/two')]);
-    const key = (push: ReturnType<typeof pushOf>, pod: string) =>
-      aliasVirtualHostKey(proxyKeys(sidecar(pod, { app: pod }), push).proxy, push, 'critics.default.svc.cluster.local', 80, push.virtualServices.find((v) => v.config.metadata.name === 'critics')!);
-    expect(key(one, 'a-0')).not.toBe(key(two, 'a-0'));
-    expect(key(one, 'a-0')).toBe(key(one, 'b-0'));
+metadata: {name: external, namespace: default}
+spec: {hosts: [api.example.org], http: [{route: [{destination: {host: api.example.org}}]}]}`).objects;
+    const before = pushOf(lab);
+    const after = pushOf([...lab, ...external]);
+    const a = sidecar('a-0', { app: 'a' });
+    expect(rdsKeys(a, before)).toHaveLength(1);
+    expect(rdsKeys(a, after)).toHaveLength(1);
+    expect(rdsKeys(a, after)).not.toEqual(rdsKeys(a, before));
+    expect(rdsKeys(sidecar('b-0', { app: 'b', team: 'y' }), after)).toEqual(rdsKeys(a, after));
   });
 });

@@ -52,32 +52,32 @@ export function loadAssignmentKey(ref: OutboundClusterRef, push: PushContext): s
 /**
  * Cache key of a sidecar's virtual host for a service port: the service, the VirtualService that
  * routes it (or none), the proxy's namespace (short domains, sourceNamespace matches) and selector
- * signature (sourceLabels matches), the mesh config, the ExternalName aliases of the service (extra
- * domains), and for every destination host the service and the DestinationRule seen from the proxy
- * (ports, hash policies).
+ * signature (sourceLabels matches), the mesh config, and for every destination host the service
+ * and the DestinationRule seen from the proxy (ports, hash policies).
  */
 export function virtualHostKey(view: ProxyView, push: PushContext, svc: ServiceModel, port: number, vs: VirtualServiceModel | undefined): string {
+  // The service itself is always a destination: its default route stands in when none of the VirtualService's routes applies.
   const aliases = push.aliasesOf(svc.hostname).map((a) => a.hostname).join(',');
-  return `vh|${svc.hostname}|${port}|s${push.serviceRevision(svc)}|a${aliases}|${routeInputsKey(view, push, vs, vs ? destinationHosts(vs) : [svc.hostname])}`;
+  return hostKey(view, push, `${svc.hostname}|${port}|s${push.serviceRevision(svc)}|a${aliases}`, vs ? [...new Set([...destinationHosts(vs), svc.hostname])] : [svc.hostname], vs);
 }
 
 /**
- * Cache key of the virtual host a VirtualService gets for a host that names an ExternalName alias
- * (see aliasVirtualHosts): the host, the port and what the routes depend on, as {@link virtualHostKey}.
+ * Cache key of a sidecar's virtual host for a VirtualService host that is no service on the port
+ * (e.g. `*.example.org` on port 80): the host and port, then what {@link virtualHostKey} holds for
+ * the VirtualService's routes. The `vso|` prefix keeps it apart from service virtual hosts.
  */
-export function aliasVirtualHostKey(view: ProxyView, push: PushContext, host: string, port: number, vs: VirtualServiceModel): string {
-  return `vha|${host}|${port}|${routeInputsKey(view, push, vs, destinationHosts(vs))}`;
+export function virtualServiceHostKey(view: ProxyView, push: PushContext, host: string, port: number, vs: VirtualServiceModel): string {
+  return `vso|${hostKey(view, push, `${host}|${port}`, destinationHosts(vs), vs)}`;
 }
 
-/** The VirtualService, the proxy's namespace and selector signature, the mesh, and each destination's service and DestinationRule. */
-function routeInputsKey(view: ProxyView, push: PushContext, vs: VirtualServiceModel | undefined, hosts: readonly string[]): string {
-  const dest = hosts.map((h) => {
+function hostKey(view: ProxyView, push: PushContext, subject: string, destinations: readonly string[], vs: VirtualServiceModel | undefined): string {
+  const dest = destinations.map((h) => {
     const s = push.serviceByHostname(h);
     return `${h}:${s ? push.serviceRevision(s) : '-'}:${destinationRuleKey(push.destinationRule(view.namespace, h, view.labels))}`;
   });
   const vsPart = vs ? `${revisionOf(vs.config)}` : '-';
   const sig = vs && matchesBySourceLabels(vs) ? push.selectorSignature(view.labels) : '';
-  return `v${vsPart}|n${view.namespace}|g${sig}|m${revisionOf(push.mesh)}|${dest.join(';')}`;
+  return `vh|${subject}|v${vsPart}|n${view.namespace}|g${sig}|m${revisionOf(push.mesh)}|${dest.join(';')}`;
 }
 
 /** Cache key of a route configuration assembled from virtual hosts with the given keys. */

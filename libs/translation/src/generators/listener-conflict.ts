@@ -1,5 +1,6 @@
 import { isHttpProtocol, type Protocol } from '../model/protocol.js';
 import type { ServiceModel } from '../model/service.js';
+import { sameTcpListenerClass } from './listener-protocol.js';
 
 /**
  * The services on one outbound listener key (`<bind>_<port>`) of a sidecar, as istiod's
@@ -42,7 +43,7 @@ export function newListenerEntry(bind: string, port: number, protocol: Protocol,
  *   route configuration); HTTP on a TCP listener adds the HTTP chain (HTTPOverTCP, sniffed now);
  * - a sniffed port adds its TCP chain, and the HTTP chain if missing (AutoOverTCP, TCPOverAuto);
  * - TCP on a sniffed or HTTP listener adds its TCP chain beside the HTTP chain (TCPOverAuto); TCP on
- *   a TCP listener merges when the protocols are equal (TCPOverTCP; a chain matching the same
+ *   a TCP listener merges (TCPOverTCP, see sameTcpListenerClass; a chain matching the same
  *   connections as an earlier one is dropped when the chains are built).
  * Returns false when the service was dropped.
  */
@@ -62,8 +63,19 @@ export function addToListenerEntry(e: OutboundListenerEntry, svc: ServiceModel, 
     e.protocol = 'Unsupported';
     return true;
   }
-  if (protocol !== e.protocol) return false;
+  if (protocol !== e.protocol && !sameTcpListenerClass(e.protocol, protocol)) return false;
   e.services.push(svc);
   e.tcp.push(svc);
   return true;
+}
+
+/**
+ * istiod's SortServicesByCreationTime, the order services claim listeners in: creation time
+ * (missing counts as equal), then name, then namespace.
+ */
+export function istioServiceOrder(a: ServiceModel, b: ServiceModel): number {
+  const ta = a.creationTimestamp ? Date.parse(a.creationTimestamp) : NaN;
+  const tb = b.creationTimestamp ? Date.parse(b.creationTimestamp) : NaN;
+  if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return ta - tb;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0;
 }

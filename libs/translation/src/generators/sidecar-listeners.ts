@@ -4,11 +4,12 @@ import { listener, filterChain, listenerFilter } from '../builders/listener.js';
 import { tcpProxyFilter } from '../builders/tcp-proxy.js';
 import { routeConfiguration, virtualHost, routeAction } from '../builders/route.js';
 import { duration, millis } from '../builders/common.js';
-import { clusterName, BLACKHOLE_CLUSTER, PASSTHROUGH_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
+import { clusterName, BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
 import { isHttpProtocol } from '../model/protocol.js';
-import { outboundListenerServices } from './headless-listeners.js';
-import { addToListenerEntry, newListenerEntry, type OutboundListenerEntry } from './listener-conflict.js';
-import { sniffedWildcardChains } from './sniffed-wildcard-listener.js';
+import { visibleServices } from './clusters.js';
+import { addToListenerEntry, istioServiceOrder, newListenerEntry, type OutboundListenerEntry } from './listener-conflict.js';
+import { passthroughEndpointBinds } from './passthrough-binds.js';
+import { catchAllCluster, passthroughFilterChain, placeOutboundChains } from './outbound-fallthrough.js';
 import { serviceTargets } from './service-targets.js';
 import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
@@ -19,11 +20,6 @@ import { NO_MEMO, type ResourceMemo } from '../cache-keys.js';
 import { revisionOf } from '../model/push-context.js';
 
 const HTTP_ALPN = ['http/1.1', 'h2c'];
-
-/** The catch-all destination of a sidecar under the mesh's outbound traffic policy. */
-function catchAllCluster(push: PushContext): string {
-  return push.mesh.outboundTrafficPolicy.mode === 'REGISTRY_ONLY' ? BLACKHOLE_CLUSTER : PASSTHROUGH_CLUSTER;
-}
 
 /**
  * A sidecar's listeners: per-port outbound listeners (`0.0.0.0_9080` for HTTP ports, shared by all
@@ -48,15 +44,16 @@ export function buildSidecarWorkloadListeners(proxy: Proxy, push: PushContext): 
 
 function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (message: string) => void, memo: ResourceMemo): listenerV3.Listener[] {
   const entries = new Map<string, OutboundListenerEntry>();
-  for (const svc of outboundListenerServices(proxy, push)) {
+  for (const svc of [...visibleServices(proxy, push)].sort(istioServiceOrder)) {
     for (const p of svc.ports) {
       if (p.protocol === 'UDP') continue;
       const http = isHttpProtocol(p.protocol);
-      const bind = http ? '0.0.0.0' : svc.addresses[0] ?? '0.0.0.0';
-      const key = `${bind}_${p.port}`;
-      const e = entries.get(key);
-      if (!e) entries.set(key, newListenerEntry(bind, p.port, p.protocol, svc));
-      else addToListenerEntry(e, svc, p.protocol);
+      for (const bind of passthroughEndpointBinds(svc, p, push) ?? [http ? '0.0.0.0' : svc.addresses[0] ?? '0.0.0.0']) {
+        const key = `${bind}_${p.port}`;
+        const e = entries.get(key);
+        if (!e) entries.set(key, newListenerEntry(bind, p.port, p.protocol, svc));
+        else addToListenerEntry(e, svc, p.protocol);
+      }
     }
   }
   const out: listenerV3.Listener[] = [];
@@ -73,7 +70,7 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
       out.push(memo(`lds|http|${name}|${classKey}`, () => listener({
         ...common,
         filterChains: [httpChain(sidecarRouteName(e.port))],
-        defaultFilterChain: filterChain('PassthroughFilterChain', undefined, [tcpProxyFilter(catchAllCluster(push))]),
+        defaultFilterChain: passthroughFilterChain(push),
         listenerFilters: [listenerFilter('http_inspector')],
       })));
     } else if (e.http && e.bind !== '0.0.0.0') {
@@ -86,11 +83,11 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
         listenerFilters: [listenerFilter('http_inspector')],
       })));
     } else if (e.http) {
-      out.push(listener({ ...common, ...sniffedWildcardChains(httpChain(sidecarRouteName(e.port)), outboundTcpChains(proxy, push, e.tcp, e.port, e.bind, warn), push) }));
+      // HTTP and TCP services on one 0.0.0.0 port: the HTTP chain beside the TCP/TLS chains (istiod's sniffed merge).
+      const placed = placeOutboundChains([httpChain(sidecarRouteName(e.port)), ...outboundTcpChains(proxy, push, e.tcp, e.port, e.bind, warn)], push);
+      out.push(listener({ ...common, ...placed, listenerFilters: [...(placed.listenerFilters ?? []), listenerFilter('http_inspector')] }));
     } else {
-      const chains = outboundTcpChains(proxy, push, e.tcp, e.port, e.bind, warn);
-      const needsTls = chains.some((c) => (c.filterChainMatch?.serverNames.length ?? 0) > 0);
-      out.push(listener({ ...common, filterChains: chains, ...(needsTls ? { listenerFilters: [listenerFilter('tls_inspector')] } : {}) }));
+      out.push(listener({ ...common, ...placeOutboundChains(outboundTcpChains(proxy, push, e.tcp, e.port, e.bind, warn), push) }));
     }
   }
   return out;

@@ -22,8 +22,8 @@ export function virtualHostDomains(svc: ServiceModel, proxy: ProxyView, aliases:
 
 /** A service's own names: its host, with a trailing dot, and for a Kubernetes service the short forms seen from the proxy's namespace. */
 function namesOf(svc: ServiceModel, proxy: ProxyView): string[] {
-  const names = [svc.hostname];
-  if (!svc.hostname.startsWith('*')) names.push(`${svc.hostname}.`);
+  // GenerateAltVirtualHosts adds the absolute form to every host that is no IP, wildcards included (`*.example.com.`).
+  const names = [svc.hostname, `${svc.hostname}.`];
   if (svc.registry === 'Kubernetes') {
     if (svc.namespace === proxy.namespace) names.push(svc.name, `${svc.name}.${svc.namespace}.svc`, `${svc.name}.${svc.namespace}`);
     else names.push(`${svc.name}.${svc.namespace}`, `${svc.name}.${svc.namespace}.svc`);

@@ -20,15 +20,21 @@ export interface RouteDestinationContext {
   readonly vs: VirtualServiceModel;
   readonly port: number;
   readonly grpc: boolean;
+  /** `mesh` for sidecars and proxyless clients, else the gateway (`ns/name`); see {@link destinationCluster}. */
+  readonly gateway?: string;
 }
 
 /**
  * The cluster a destination maps to (istiod's GetDestinationCluster): `outbound|port|subset|host`
  * with the host resolved in the VirtualService's namespace and the port from the destination, else
- * the service's only port, else the listener port.
+ * the service's only port, else the listener port. A sidecar's HTTP routes look services up among
+ * those of the listener port only, each reduced to that port (istiod
+ * BuildSidecarOutboundVirtualHosts' servicesByName), so there a destination without a port always
+ * takes the listener port.
  */
-export function destinationCluster(host: string, subset: string, port: number | undefined, t: Pick<RouteDestinationContext, 'push' | 'vs' | 'port'>): string {
+export function destinationCluster(host: string, subset: string, port: number | undefined, t: Pick<RouteDestinationContext, 'push' | 'vs' | 'port'> & Partial<Pick<RouteDestinationContext, 'grpc' | 'gateway'>>): string {
   const fqdn = resolveHost(host, t.vs.config.metadata.namespace);
+  if (port === undefined && t.gateway === 'mesh' && t.grpc === false) return clusterName('outbound', t.port, subset, fqdn);
   const svc = t.push.serviceByHostname(fqdn);
   const p = port ?? (svc && svc.ports.length === 1 ? svc.ports[0]!.port : t.port);
   return clusterName('outbound', p, subset, fqdn);
