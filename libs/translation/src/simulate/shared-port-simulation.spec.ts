@@ -105,3 +105,20 @@ describe('a TCP and a sniffed ServiceEntry on one VIP and port (AutoOverTCP on t
   });
 });
 
+
+describe('an HTTP Service and a TLS ServiceEntry without addresses on one port (TCPOverAuto with an SNI chain)', () => {
+  const objs = objects(`apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec: {clusterIP: 10.96.0.5, ports: [{name: http, port: 8443}]}`, entry('secure.example.com', 'TLS', NOW, 8443).replace('resolution: STATIC', 'resolution: DNS').replace(/\n {2}endpoints: .*/, ''));
+  it.each([
+    // The HTTP chain keeps plaintext HTTP.
+    ['HTTP to the Service', { address: '10.96.0.5', port: 8443, protocol: 'http', host: 'web' }, { listener: '0.0.0.0_8443', routeConfig: '8443', virtualHost: 'web.default.svc.cluster.local:8443', cluster: 'outbound|8443||web.default.svc.cluster.local' }],
+    // tls.go: on 0.0.0.0 the entry's TLS chain matches SNI = its host.
+    ['TLS with SNI secure.example.com', { address: '1.3.3.7', port: 8443, protocol: 'tcp', tls: 'tls', sni: 'secure.example.com' }, { listener: '0.0.0.0_8443', cluster: cluster('secure.example.com', 8443) }],
+    // buildListenerFromEntry: no match-all chain, so PassthroughFilterChain takes the rest.
+    ['TLS with another SNI', { address: '1.3.3.7', port: 8443, protocol: 'tcp', tls: 'tls', sni: 'other.example.com' }, { listener: '0.0.0.0_8443', cluster: 'PassthroughCluster' }],
+  ] as [string, SimulationRequest, SimulationSteps][])('%s', (_name, request, want) => {
+    expect(simulationSteps(simulate(objs, node, request))).toEqual(want);
+  });
+});
