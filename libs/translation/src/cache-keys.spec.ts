@@ -195,6 +195,21 @@ spec:
     expect(hostKey(v3, ratings)).toBe(hostKey(v2, ratings));
   });
 
+  it('follow the ExternalName aliases of a service (extra domains), and only of that service', () => {
+    const alias = loadYaml(`apiVersion: v1
+kind: Service
+metadata: {name: critics, namespace: default}
+spec: {type: ExternalName, externalName: reviews.default.svc.cluster.local}`).objects;
+    const before = pushOf(lab);
+    const after = pushOf([...lab, ...alias]);
+    const a = sidecar('a-0', { app: 'a' });
+    const b = sidecar('b-0', { app: 'b' });
+    expect(keysFor(a, after).reviewsHost).not.toBe(keysFor(a, before).reviewsHost);
+    expect(keysFor(a, after).reviewsHost).toBe(keysFor(b, after).reviewsHost);
+    const ratingsKey = (push: ReturnType<typeof pushOf>) => virtualHostKey(proxyKeys(a, push).proxy, push, push.serviceByHostname('ratings.default.svc.cluster.local')!, 9080, undefined);
+    expect(ratingsKey(after)).toBe(ratingsKey(before));
+  });
+
   it('of route configuration "80" follow VirtualServices for hosts that are no service on the port, and are shared by unrelated proxies', () => {
     // httproute.go: on port 80 every VirtualService's non-service hosts become virtual hosts; their keys enter the route configuration's.
     const rdsKeys = (proxy: ReturnType<typeof sidecar>, push: ReturnType<typeof pushOf>): string[] => {

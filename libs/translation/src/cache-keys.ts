@@ -69,7 +69,9 @@ function localityPart(ref: OutboundClusterRef, push: PushContext, view: Pick<Pro
  * and the DestinationRule seen from the proxy (ports, hash policies).
  */
 export function virtualHostKey(view: ProxyView, push: PushContext, svc: ServiceModel, port: number, vs: VirtualServiceModel | undefined): string {
-  return hostKey(view, push, `${svc.hostname}|${port}|s${push.serviceRevision(svc)}`, vs ? destinationHosts(vs) : [svc.hostname], vs);
+  // The service itself is always a destination: its default route stands in when none of the VirtualService's routes applies.
+  const aliases = push.aliasesOf(svc.hostname).map((a) => a.hostname).join(',');
+  return hostKey(view, push, `${svc.hostname}|${port}|s${push.serviceRevision(svc)}|a${aliases}`, vs ? [...new Set([...destinationHosts(vs), svc.hostname])] : [svc.hostname], vs);
 }
 
 /**

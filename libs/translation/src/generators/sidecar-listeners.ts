@@ -5,16 +5,16 @@ import { tcpProxyFilter } from '../builders/tcp-proxy.js';
 import { routeConfiguration, virtualHost, routeAction } from '../builders/route.js';
 import { duration, millis } from '../builders/common.js';
 import { clusterName, BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
-import { isHttpProtocol, type Protocol } from '../model/protocol.js';
+import { isHttpProtocol } from '../model/protocol.js';
 import { visibleServices } from './clusters.js';
+import { addToListenerEntry, istioServiceOrder, newListenerEntry, type OutboundListenerEntry } from './listener-conflict.js';
+import { passthroughEndpointBinds } from './passthrough-binds.js';
+import { catchAllCluster, passthroughFilterChain, placeOutboundChains } from './outbound-fallthrough.js';
 import { serviceTargets } from './service-targets.js';
 import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import { outboundTcpChains } from './tcp-chains.js';
-import { sameTcpListenerClass } from './listener-protocol.js';
-import { catchAllCluster, passthroughFilterChain, placeOutboundChains } from './outbound-fallthrough.js';
 import type { PushContext } from '../model/push-context.js';
-import type { ServiceModel } from '../model/service.js';
 import type { Proxy, ProxyView } from '../proxy.js';
 import { NO_MEMO, type ResourceMemo } from '../cache-keys.js';
 import { revisionOf } from '../model/push-context.js';
@@ -42,25 +42,18 @@ export function buildSidecarWorkloadListeners(proxy: Proxy, push: PushContext): 
   return [virtualInbound(proxy, push)];
 }
 
-interface Entry { bind: string; port: number; protocol: Protocol; services: ServiceModel[] }
-
 function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (message: string) => void, memo: ResourceMemo): listenerV3.Listener[] {
-  const entries = new Map<string, Entry>();
-  for (const svc of visibleServices(proxy, push)) {
-    if (svc.resolution === 'Passthrough' && svc.addresses.length === 0 && svc.registry === 'Kubernetes') continue;
+  const entries = new Map<string, OutboundListenerEntry>();
+  for (const svc of [...visibleServices(proxy, push)].sort(istioServiceOrder)) {
     for (const p of svc.ports) {
       if (p.protocol === 'UDP') continue;
       const http = isHttpProtocol(p.protocol);
-      const bind = http ? '0.0.0.0' : svc.addresses[0] ?? '0.0.0.0';
-      const protocol: Protocol = http ? 'HTTP' : p.protocol;
-      const key = `${bind}_${p.port}`;
-      const e = entries.get(key);
-      if (!e) entries.set(key, { bind, port: p.port, protocol, services: [svc] });
-      else if (e.protocol === protocol || sameTcpListenerClass(e.protocol, protocol)) e.services.push(svc);
-      // istiod AutoOverHTTP: a sniffed port replaces the HTTP listener on 0.0.0.0 (HTTP after it joins it).
-      else if (e.protocol === 'HTTP' && protocol === 'Unsupported') { e.protocol = protocol; e.services.unshift(svc); }
-      else if (e.protocol === 'Unsupported' && protocol === 'HTTP') e.services.push(svc);
-      // else: a protocol conflict on the same address and port; the first service wins, as in istiod.
+      for (const bind of passthroughEndpointBinds(svc, p, push) ?? [http ? '0.0.0.0' : svc.addresses[0] ?? '0.0.0.0']) {
+        const key = `${bind}_${p.port}`;
+        const e = entries.get(key);
+        if (!e) entries.set(key, newListenerEntry(bind, p.port, p.protocol, svc));
+        else addToListenerEntry(e, svc, p.protocol);
+      }
     }
   }
   const out: listenerV3.Listener[] = [];
@@ -72,25 +65,29 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
     };
     // HTTP listeners depend only on the port (routes come over RDS), sniffed ones on their service.
     const classKey = `${proxy.istioProxy ? 'i' : 'e'}|m${revisionOf(push.mesh)}`;
-    if (e.protocol === 'HTTP') {
+    const httpChain = (routeConfigName: string) => filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName })]);
+    if (e.http && e.tcp.length === 0) {
       out.push(memo(`lds|http|${name}|${classKey}`, () => listener({
         ...common,
-        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sidecarRouteName(e.port) })])],
+        filterChains: [httpChain(sidecarRouteName(e.port))],
         defaultFilterChain: passthroughFilterChain(push),
         listenerFilters: [listenerFilter('http_inspector')],
       })));
-    } else if (e.protocol === 'Unsupported') {
-      const svc = e.services[0]!;
-      // On 0.0.0.0 (no VIP) the HTTP chain shares the port's route configuration (istiod buildSidecarOutboundHTTPListenerOpts).
-      const routeConfigName = e.bind === '0.0.0.0' ? sidecarRouteName(e.port) : sniffedRouteName(svc, e.port);
-      out.push(memo(`lds|sniffed|${name}|${svc.hostname}|s${push.serviceRevision(svc)}|${classKey}`, () => listener({
+    } else if (e.http && e.bind !== '0.0.0.0') {
+      const svc = e.tcp[0]!;
+      const routed = e.routeService ?? svc;
+      out.push(memo(`lds|sniffed|${name}|${svc.hostname}|${routed.hostname}|s${push.serviceRevision(svc)}|${classKey}`, () => listener({
         ...common,
-        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName })])],
+        filterChains: [httpChain(sniffedRouteName(routed, e.port))],
         defaultFilterChain: filterChain('', undefined, [tcpProxyFilter(clusterName('outbound', e.port, '', svc.hostname))]),
         listenerFilters: [listenerFilter('http_inspector')],
       })));
+    } else if (e.http) {
+      // HTTP and TCP services on one 0.0.0.0 port: the HTTP chain beside the TCP/TLS chains (istiod's sniffed merge).
+      const placed = placeOutboundChains([httpChain(sidecarRouteName(e.port)), ...outboundTcpChains(proxy, push, e.tcp, e.port, e.bind, warn)], push);
+      out.push(listener({ ...common, ...placed, listenerFilters: [...(placed.listenerFilters ?? []), listenerFilter('http_inspector')] }));
     } else {
-      out.push(listener({ ...common, ...placeOutboundChains(outboundTcpChains(proxy, push, e.services, e.port, e.bind, warn), push) }));
+      out.push(listener({ ...common, ...placeOutboundChains(outboundTcpChains(proxy, push, e.tcp, e.port, e.bind, warn), push) }));
     }
   }
   return out;

@@ -11,6 +11,7 @@ import { visibleServices } from './clusters.js';
 import { virtualServiceForHost } from './virtual-service-for-host.js';
 import { virtualHostDomains } from './virtual-host-domains.js';
 import { virtualServiceOnlyHosts } from './virtual-service-hosts.js';
+import { passthroughEndpointBinds } from './passthrough-binds.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
 import type { ProxyView } from '../proxy.js';
@@ -45,8 +46,9 @@ export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (m
       if (!isHttpProtocol(p.protocol) && !sniffed) continue;
       // Every HTTP or sniffed service port has a virtual host on the port's route configuration (istiod IsHTTPOrSniffed).
       byPort.set(p.port, [...(byPort.get(p.port) ?? []), svc]);
-      if (!sniffed || sharesPortRoutes(svc)) referenced.add(p.port);
-      else if (svc.addresses.length > 0) {
+      const endpointBinds = sniffed ? passthroughEndpointBinds(svc, p, push) : undefined;
+      if (!sniffed || (sharesPortRoutes(svc) && endpointBinds === undefined)) referenced.add(p.port);
+      else if (svc.addresses.length > 0 || (endpointBinds?.length ?? 0) > 0) {
         const { key, host } = serviceVirtualHost(proxy, push, svc, p.port, warn, memo);
         const name = sniffedRouteName(svc, p.port);
         out.push(memo(routeConfigurationKey(name, push, [key]), () => routeConfiguration(name, [{ ...host, domains: ['*'] }], ROUTE_CONFIG_DEFAULTS)));
@@ -55,7 +57,9 @@ export function buildSidecarRoutes(proxy: ProxyView, push: PushContext, warn: (m
   }
   // Route configurations are made for the names listeners fetch: HTTP ports, and sniffed ports bound to 0.0.0.0.
   for (const [port, services] of [...byPort.entries()].filter(([port]) => referenced.has(port)).sort((a, b) => a[0] - b[0])) {
-    const hosts = [...services.map((svc) => serviceVirtualHost(proxy, push, svc, port, warn, memo)), ...virtualServiceOnlyHosts(proxy, push, port, services, warn, memo)];
+    // VirtualService hosts come first, as istiod builds VirtualService wrappers before services: an
+    // ExternalName alias's FQDN is such a host and takes that domain from the concrete service's host.
+    const hosts = [...virtualServiceOnlyHosts(proxy, push, port, services, warn, memo), ...services.map((svc) => serviceVirtualHost(proxy, push, svc, port, warn, memo))];
     const name = sidecarRouteName(port);
     out.push(memo(routeConfigurationKey(name, push, hosts.map((h) => h.key)), () => portRouteConfiguration(name, hosts.map((h) => h.host), push)));
   }
@@ -82,8 +86,9 @@ function portRouteConfiguration(name: string, candidates: readonly routeV3.Virtu
 
 /**
  * True when a sniffed port of `svc` is served by the 0.0.0.0 listener and so fetches the port's
- * shared route configuration instead of `<host>:<port>`: a ServiceEntry without addresses
- * (istiod buildSidecarOutboundHTTPListenerOpts; headless Kubernetes Services get per-endpoint listeners instead).
+ * shared route configuration instead of `<host>:<port>`: a ServiceEntry without addresses (istiod
+ * buildSidecarOutboundHTTPListenerOpts), unless it binds per endpoint (see passthroughEndpointBinds;
+ * headless Kubernetes Services get per-endpoint listeners too).
  */
 function sharesPortRoutes(svc: ServiceModel): boolean {
   return svc.addresses.length === 0 && svc.registry !== 'Kubernetes';
@@ -94,10 +99,11 @@ function serviceVirtualHost(proxy: ProxyView, push: PushContext, svc: ServiceMod
   const vs = virtualServiceForHost(proxy, push, svc.hostname);
   const key = virtualHostKey(proxy, push, svc, port, vs);
   const host = memo(key, () => {
-    const routes = vs
-      ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false, onProblem: warn })
-      : [defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, hashOptions(push, proxy, svc.hostname, port))];
-    return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy), routes, true);
+    // A VirtualService none of whose routes applies here (port or source matches) leaves the service its
+    // default route (istiod buildSidecarVirtualHostsForVirtualService returns no wrapper for it).
+    const routes = vs ? buildHttpRoutes({ push, proxy, vs, gateway: 'mesh', port, grpc: false, onProblem: warn }) : [];
+    if (routes.length === 0) routes.push(defaultRoute(clusterName('outbound', port, '', svc.hostname), svc.hostname, port, hashOptions(push, proxy, svc.hostname, port)));
+    return virtualHost(`${svc.hostname}:${port}`, virtualHostDomains(svc, proxy, push.aliasesOf(svc.hostname)), routes, true);
   });
   return { key, host };
 }

@@ -26,22 +26,35 @@ export interface KeyedVirtualHost {
   readonly host: routeV3.VirtualHost;
 }
 
+/** The services of one port, indexed for host lookups (most hosts are plain names; wildcards are few). */
+interface PortServices {
+  readonly all: readonly ServiceModel[];
+  readonly names: ReadonlySet<string>;
+  readonly wildcards: readonly ServiceModel[];
+}
+
+/** True when some service of the port overlaps `host` (istiod host.Name.Matches). */
+function overlapsService(host: string, s: PortServices): boolean {
+  if (host.startsWith('*')) return s.all.some((svc) => hostsOverlap(svc.hostname, host));
+  return s.names.has(host) || s.wildcards.some((svc) => hostsOverlap(svc.hostname, host));
+}
+
 /**
  * The hosts of `vs` that are no service on the port, and whether it routes some service there
  * (istiod route.go separateVSHostsAndServices): a plain host is a registry service or not; a
  * wildcard host overlapping a service is never a host of its own, and claims that service only
  * when it is the service's VirtualService (exact host first, else the most specific wildcard).
  */
-function splitHosts(proxy: ProxyView, push: PushContext, vs: VirtualServiceModel, services: readonly ServiceModel[]): { plain: string[]; claims: boolean } {
+function splitHosts(proxy: ProxyView, push: PushContext, vs: VirtualServiceModel, services: PortServices): { plain: string[]; claims: boolean } {
   const plain: string[] = [];
   let claims = false;
   for (const h of vs.hosts) {
     if (!h.startsWith('*')) {
-      if (services.some((s) => s.hostname === h)) claims = true;
+      if (services.names.has(h)) claims = true;
       else plain.push(h);
       continue;
     }
-    const overlapping = services.filter((s) => hostsOverlap(s.hostname, h));
+    const overlapping = services.all.filter((s) => hostsOverlap(s.hostname, h));
     if (overlapping.length === 0) plain.push(h.toLowerCase());
     else if (overlapping.some((s) => virtualServiceForHost(proxy, push, s.hostname) === vs)) claims = true;
   }
@@ -58,10 +71,11 @@ function splitHosts(proxy: ProxyView, push: PushContext, vs: VirtualServiceModel
  */
 export function virtualServiceOnlyHosts(proxy: ProxyView, push: PushContext, port: number, services: readonly ServiceModel[], warn: (message: string) => void, memo: ResourceMemo): KeyedVirtualHost[] {
   const out: KeyedVirtualHost[] = [];
+  const indexed: PortServices = { all: services, names: new Set(services.map((s) => s.hostname)), wildcards: services.filter((s) => s.hostname.startsWith('*')) };
   for (const vs of push.virtualServices) {
     if (!vs.gateways.includes('mesh') || !push.visibleTo(vs.exportTo, vs.config.metadata.namespace, proxy.namespace)) continue;
-    if (port !== 80 && !vs.hosts.some((h) => services.some((s) => hostsOverlap(h, s.hostname)))) continue;
-    const { plain, claims } = splitHosts(proxy, push, vs, services);
+    if (port !== 80 && !vs.hosts.some((h) => overlapsService(h, indexed))) continue;
+    const { plain, claims } = splitHosts(proxy, push, vs, indexed);
     if (plain.length === 0 || (port !== 80 && !claims)) continue;
     for (const h of plain) {
       const key = virtualServiceHostKey(proxy, push, h, port, vs);

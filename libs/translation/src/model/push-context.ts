@@ -5,6 +5,7 @@ import { buildServiceRegistry, matchesLabels } from './service-registry.js';
 import { resolveHost, hostMatches } from './host.js';
 import type { ServiceModel, EndpointModel } from './service.js';
 import { indexDelegation } from './delegation-index.js';
+import type { ServiceAlias } from './service-aliases.js';
 
 /** A VirtualService with its hosts and gateways resolved in its namespace (istiod's virtualservice controller). */
 export interface VirtualServiceModel {
@@ -40,6 +41,8 @@ export interface PushContext {
   /** All services, sorted by hostname. */
   readonly services: readonly ServiceModel[];
   serviceByHostname(hostname: string): ServiceModel | undefined;
+  /** The ExternalName Services that alias `hostname` (istiod's `Attributes.Aliases`), sorted; empty if none. */
+  aliasesOf(hostname: string): readonly ServiceAlias[];
   /** Endpoints of a service port (target ports), sorted by address. */
   endpoints(hostname: string, port: number): readonly EndpointModel[];
   /**
@@ -200,6 +203,7 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     }
   }
   const noVs: readonly VirtualServiceModel[] = Object.freeze([]);
+  const noAliases: readonly ServiceAlias[] = Object.freeze([]);
   const selectors = collectSelectors(config);
   const signatures = new Map<string, string>();
   const selectorSignature = (labels: Readonly<Record<string, string>>): string => {
@@ -233,6 +237,7 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     config,
     services: registry.services,
     serviceByHostname: (h: string) => byHost.get(h),
+    aliasesOf: (h: string) => registry.aliases.get(h) ?? noAliases,
     endpoints: (h: string, port: number) => registry.endpoints.get(h)?.get(port) ?? empty,
     virtualServices,
     delegateRoots,

@@ -4,12 +4,15 @@ import { kubePortProtocol, parseProtocol } from './protocol.js';
 import { DEFAULT_DOMAIN_SUFFIX } from './host.js';
 import { NO_LOCALITY, parseLocality, podLocality } from './locality.js';
 import type { ServiceModel, ServicePortModel, EndpointModel, Resolution } from './service.js';
+import { isExternalNameAlias, resolveServiceAliases, type ServiceAlias } from './service-aliases.js';
 
 /** Services and, per service hostname and port number, their endpoints. */
 export interface ServiceRegistry {
   readonly services: readonly ServiceModel[];
   /** `hostname` → port → endpoints (sorted by address). */
   readonly endpoints: ReadonlyMap<string, ReadonlyMap<number, readonly EndpointModel[]>>;
+  /** Concrete hostname → the ExternalName Services that alias it (see resolveServiceAliases). */
+  readonly aliases: ReadonlyMap<string, readonly ServiceAlias[]>;
 }
 
 
@@ -17,7 +20,8 @@ export interface ServiceRegistry {
  * Builds the service registry from Kubernetes Services (endpoints from EndpointSlices, else
  * Endpoints, else running Pods that match the selector: handy for labs without a cluster) and
  * ServiceEntries (inline endpoints, a workloadSelector over Pods, or the host itself for DNS).
- * A Kubernetes Service wins over a ServiceEntry with the same hostname, as in istiod.
+ * A Kubernetes Service wins over a ServiceEntry with the same hostname, as in istiod. ExternalName
+ * Services are not services of their own but aliases of the host they name (istiod ≥ 1.21).
  */
 export function buildServiceRegistry(config: ConfigSnapshot, mesh: MeshConfig): ServiceRegistry {
   const pods = config.ofKind('Pod');
@@ -46,7 +50,7 @@ export function buildServiceRegistry(config: ConfigSnapshot, mesh: MeshConfig): 
     }
   }
   services.sort((a, b) => a.hostname.localeCompare(b.hostname));
-  return { services, endpoints };
+  return { services, endpoints, aliases: resolveServiceAliases(config.ofKind('Service')) };
 }
 
 function byCreation(a: ServiceEntryConfig, b: ServiceEntryConfig): number {
@@ -60,7 +64,7 @@ function exportToOf(list: readonly string[] | undefined, ns: string, fallback: r
 
 function kubeService(svc: ServiceConfig, mesh: MeshConfig): ServiceModel | undefined {
   const spec = svc.spec;
-  if (spec.type === 'ExternalName') return undefined;
+  if (isExternalNameAlias(svc)) return undefined;
   const ports: ServicePortModel[] = (spec.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, protocol: kubePortProtocol(p) }));
   const ip = spec.clusterIP && spec.clusterIP !== 'None' ? spec.clusterIP : undefined;
   const exportAnn = svc.metadata.annotations['networking.istio.io/exportTo'];

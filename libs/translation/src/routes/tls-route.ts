@@ -1,4 +1,5 @@
 import type { listenerV3 } from '@minipilot/envoy-api';
+import { aliasNames } from '../model/service-aliases.js';
 import { l4MatchApplies, routeDestinationsFilter, serviceDefaultFilter, filterChain, isGatewayTarget, reportL4, type L4RouteTarget } from './l4-route.js';
 
 /**
@@ -8,7 +9,8 @@ import { l4MatchApplies, routeDestinationsFilter, serviceDefaultFilter, filterCh
  * = sniHosts (sorted) and `prefix_ranges` = the match's destinationSubnets (else the service's
  * CIDRs), VirtualService metadata; a match whose SNI hosts and subnets were already emitted is
  * skipped. Without any, one default chain to the service's cluster `outbound|port||host`,
- * matching SNI = the host only when the listener has no VIP (`sniOnDefault`) or CIDRs.
+ * matching SNI = the host (and the names of its ExternalName aliases) only when the listener has no
+ * VIP (`sniOnDefault`) or CIDRs.
  *
  * Gateway PASSTHROUGH servers (buildGatewayNetworkFiltersFromTLSRoutes): one chain per applicable
  * match with its sniHosts; matches repeating an SNI host already routed on the listener port
@@ -45,7 +47,8 @@ function sidecarChains(t: L4RouteTarget): listenerV3.FilterChain[] {
     });
   }
   if (!matched && t.service) {
-    const sni = cidrs.length > 0 || t.sniOnDefault ? [t.service.hostname] : [];
+    // istiod adds the names of the service's ExternalName aliases to the SNI match.
+    const sni = cidrs.length > 0 || t.sniOnDefault ? [t.service.hostname, ...t.push.aliasesOf(t.service.hostname).flatMap((a) => aliasNames(a, t.proxy.namespace))] : [];
     out.push(filterChain({ filter: serviceDefaultFilter(t.service, t), cidrs, serverNames: sni }));
   }
   return out;

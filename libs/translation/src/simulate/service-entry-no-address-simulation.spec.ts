@@ -168,3 +168,50 @@ describe('resolution NONE without endpoints behaves as DNS: the wildcard listene
     expect(steps(simulate(objs, node, { port: 81, host: 'foo' }, { mesh })).virtualHost).toBe(catchAllHost(mode));
   });
 });
+
+describe('resolution NONE selecting workloads: one listener per endpoint IP, other IPs fall through (listener.go buildSidecarOutboundListeners)', () => {
+  // Istio's validation refuses `endpoints` with resolution NONE ("no endpoints should be provided for
+  // resolution type none"); its endpoints come from the workloads a workloadSelector picks.
+  const pod = (i: number): string => `apiVersion: v1
+kind: Pod
+metadata: {name: db-${i}, namespace: default, labels: {app: db}}
+status: {podIP: 10.1.0.${i + 1}}
+---
+`;
+  const objs = [...loadYaml(`${pod(0)}${pod(1)}apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: db, namespace: default}
+spec:
+  hosts: [db.example.com]
+  resolution: NONE
+  workloadSelector: {labels: {app: db}}
+  ports:
+  - {name: tcp, number: 5432, protocol: TCP}
+  - {name: auto, number: 8081}
+  - {name: tls, number: 8443, protocol: TLS}
+  - {name: http, number: 8080, protocol: HTTP}
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: selected, namespace: default}
+spec:
+  hosts: [selected.example.com]
+  resolution: NONE
+  workloadSelector: {labels: {app: nothing-matches}}
+  ports: [{name: tcp, number: 6379, protocol: TCP}]`).objects];
+  it.each(MODES)('%s', (mode) => {
+    const run = (r: SimulationRequest): Step => steps(simulate(objs, node, r, { mesh: meshOf(mode) }));
+    expect(run({ address: '10.1.0.1', port: 5432, protocol: 'tcp' })).toEqual({ listener: '10.1.0.1_5432', cluster: 'outbound|5432||db.example.com' });
+    expect(run({ address: '10.9.9.9', port: 5432, protocol: 'tcp' })).toEqual({ listener: 'virtualOutbound', filterChain: 'virtualOutbound-catchall-tcp', cluster: catchAll(mode) });
+    // A sniffed port bound to an endpoint IP has its own route configuration <host>:<port> (buildSidecarOutboundHTTPListenerOpts).
+    expect(run({ address: '10.1.0.2', port: 8081, host: 'anything' })).toEqual({ listener: '10.1.0.2_8081', routeConfig: 'db.example.com:8081', virtualHost: 'db.example.com:8081', cluster: 'outbound|8081||db.example.com' });
+    expect(run({ address: '10.1.0.2', port: 8081, protocol: 'tcp' })).toEqual({ listener: '10.1.0.2_8081', cluster: 'outbound|8081||db.example.com' });
+    expect(run({ address: '10.9.9.9', port: 8081, protocol: 'tcp' })).toEqual({ listener: 'virtualOutbound', filterChain: 'virtualOutbound-catchall-tcp', cluster: catchAll(mode) });
+    // tls.go: a listener bound to an IP other than 0.0.0.0 needs no SNI match.
+    expect(run({ address: '10.1.0.1', port: 8443, tls: 'tls', host: 'other.example.com' })).toEqual({ listener: '10.1.0.1_8443', cluster: 'outbound|8443||db.example.com' });
+    // HTTP ports always bind 0.0.0.0.
+    expect(run({ address: '10.9.9.9', port: 8080, host: 'db.example.com' })).toEqual({ listener: '0.0.0.0_8080', routeConfig: '8080', virtualHost: 'db.example.com:8080', cluster: 'outbound|8080||db.example.com' });
+    // A workloadSelector without endpoints yet: no listener at all ("a labelSelector ... we skip these as well").
+    expect(run({ address: '10.9.9.9', port: 6379, protocol: 'tcp' })).toEqual({ listener: 'virtualOutbound', filterChain: 'virtualOutbound-catchall-tcp', cluster: catchAll(mode) });
+  });
+});

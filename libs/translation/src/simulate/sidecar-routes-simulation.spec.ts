@@ -154,6 +154,14 @@ spec: {clusterIP: 2.0.0.5, ports: [{port: 9090, name: http}]}`;
     expect(virtualHostsByDomain(res.routes, '8080')!.get(KNOWN)).toEqual([C(8080, 'single.default.svc.cluster.local')]);
   });
 
+  it('a VirtualService none of whose routes applies on the port leaves the service its default route', () => {
+    // route.go buildSidecarVirtualHostsForVirtualService: no routes, no wrapper; BuildSidecarVirtualHostWrapper then
+    // gives the service, never claimed, its default virtual host.
+    const res = translate(objects(KNOWN_SERVICES, vs({ ns: 'default', hosts: [KNOWN], dest: ALT, portMatch: 8080 })), proxyIn('default'));
+    expect(virtualHostsByDomain(res.routes, '80')!.get(KNOWN)).toEqual([C(80, KNOWN)]);
+    expect(virtualHostsByDomain(res.routes, '8080')!.get(KNOWN)).toEqual([C(8080, ALT)]);
+  });
+
   it('a VirtualService for an unknown host on port 8080 still routes on port 80 only, and only when port 80 has a listener', () => {
     // "import only a unknown service route": no service on the port, no route configuration at all.
     const res = translate(objects(vs({ ns: 'default', hosts: ['foo.default.svc.cluster.local'], dest: 'example.com' })), proxyIn('default'));
