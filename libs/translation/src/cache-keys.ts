@@ -73,8 +73,9 @@ export function routeConfigurationKey(name: string, push: PushContext, hostKeys:
 
 /**
  * Cache key of a sidecar's own (workload) resources of one kind (virtualInbound, inbound clusters):
- * the proxy class, namespace and selector signature, the mesh config, and every service port the
- * workload serves with the service's source object and the DestinationRule seen from the workload.
+ * the proxy class, namespace and selector signature, the mesh config, every service port the
+ * workload serves with the service's source object and the DestinationRule seen from the workload,
+ * and the mTLS modes of the PeerAuthentications selecting the workload (its inbound chains).
  */
 export function workloadResourcesKey(kind: string, proxy: Proxy, push: PushContext): string {
   const served = [...new Set(proxy.ips.flatMap((ip) => push.servedAt(ip)))].sort().map((entry) => {
@@ -82,7 +83,8 @@ export function workloadResourcesKey(kind: string, proxy: Proxy, push: PushConte
     const svc = push.serviceByHostname(host);
     return `${entry}@${svc ? push.serviceRevision(svc) : '-'}:${destinationRuleKey(push.destinationRule(proxy.namespace, host, proxy.labels))}`;
   });
-  return `wl|${kind}|${clusterViewKey(proxy)}|n${proxy.namespace}|g${push.selectorSignature(proxy.labels)}|m${revisionOf(push.mesh)}|${served.join(';')}`;
+  const mtls = push.peerAuthentication.forWorkload(proxy.namespace, proxy.labels).key;
+  return `wl|${kind}|${clusterViewKey(proxy)}|n${proxy.namespace}|g${push.selectorSignature(proxy.labels)}|m${revisionOf(push.mesh)}|p${mtls}|${served.join(';')}`;
 }
 
 function serviceAccountsKey(service: ServiceModel, push: PushContext): string {
