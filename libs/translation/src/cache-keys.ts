@@ -4,6 +4,7 @@ import { revisionOf, shortHash, type EffectiveDestinationRule, type PushContext,
 import type { ServiceModel } from './model/service.js';
 import { serviceAccountsOf } from './generators/service-identity.js';
 import type { OutboundClusterRef } from './generators/outbound-cluster-refs.js';
+import { endpointMtlsKey } from './generators/auto-mtls.js';
 import type { Proxy, ProxyView } from './proxy.js';
 
 /**
@@ -34,19 +35,25 @@ export function clusterViewKey(view: ProxyView): string {
  * Cache key of an outbound cluster: its name (service, port, subset), the proxy class (type,
  * generator, istio-proxy or stock Envoy, IP family), the service's source object, the
  * DestinationRule that applies after workload-selector matching, the mesh config, the service's
- * workload identities (TLS SANs) and, for DNS clusters (which inline their endpoints), the endpoints.
+ * workload identities (TLS SANs), what auto-mTLS assumes about the destination (its namespace's
+ * PeerAuthentication mode) and, for DNS clusters (which inline their endpoints) and passthrough
+ * clusters (auto-mTLS only when every endpoint has a sidecar), the endpoints.
  */
 export function outboundClusterKey(ref: OutboundClusterRef, view: ProxyView, push: PushContext): string {
-  const dns = ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS' ? push.endpointsFingerprint(ref.service.hostname, ref.port.port) : '';
-  return `cds|${ref.name}|${clusterViewKey(view)}|s${push.serviceRevision(ref.service)}|d${destinationRuleKey(ref.destinationRule)}|m${revisionOf(push.mesh)}|a${serviceAccountsKey(ref.service, push)}|e${dns}`;
+  const inline = ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS' || ref.discovery === 'ORIGINAL_DST';
+  const eps = inline ? push.endpointsFingerprint(ref.service.hostname, ref.port.port) : '';
+  const mtls = push.peerAuthentication.namespaceMode(ref.service.namespace);
+  return `cds|${ref.name}|${clusterViewKey(view)}|s${push.serviceRevision(ref.service)}|d${destinationRuleKey(ref.destinationRule)}|m${revisionOf(push.mesh)}|a${serviceAccountsKey(ref.service, push)}|t${mtls}|e${eps}`;
 }
 
 /**
  * Cache key of a ClusterLoadAssignment: the cluster name, the service's source object, the
- * endpoints of the service port (with their Pods) and the subset's labels. Independent of the proxy.
+ * endpoints of the service port (with their Pods), the subset's labels, and what decides the
+ * endpoints' tlsMode metadata (the DestinationRule's TLS mode, the PeerAuthentications that DISABLE
+ * mTLS on some endpoint). Independent of the proxy but for the DestinationRule it sees.
  */
 export function loadAssignmentKey(ref: OutboundClusterRef, push: PushContext): string {
-  return `eds|${ref.name}|s${push.serviceRevision(ref.service)}|e${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|l${JSON.stringify(ref.subsetLabels)}`;
+  return `eds|${ref.name}|s${push.serviceRevision(ref.service)}|e${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|l${JSON.stringify(ref.subsetLabels)}|t${endpointMtlsKey(ref, push)}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { endpointV3 } from '@minipilot/envoy-api';
 import { clusterLoadAssignment } from '../builders/endpoint.js';
 import { endpointMetadata } from './endpoint-metadata.js';
+import { endpointMtlsEnabled } from './auto-mtls.js';
 import { outboundClusterRefs, refEndpoints } from './outbound-cluster-refs.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ProxyView } from '../proxy.js';
@@ -11,7 +12,8 @@ import { NO_MEMO, loadAssignmentKey, type ResourceMemo } from '../cache-keys.js'
  * the cluster (minipilot always uses the cluster name as EDS service name, so a CLA can be re-sent
  * whenever its cluster changes). Endpoints are the service port's ready endpoints whose labels
  * contain the subset's labels (not-ready ones are left out, as istiod ≤1.30 does by default),
- * grouped by locality with istiod's workload and tlsMode metadata; ServiceEntry endpoints that are
+ * grouped by locality with istiod's workload and tlsMode metadata (tlsMode only where auto-mTLS may
+ * use it: see endpointMtlsEnabled); ServiceEntry endpoints that are
  * not IP addresses are dropped (Envoy EDS needs IPs). A cluster without endpoints gets an empty
  * assignment, so clients never wait for it. DNS and passthrough clusters carry no EDS resource.
  */
@@ -20,7 +22,7 @@ export function buildEndpoints(proxy: ProxyView, push: PushContext, memo: Resour
     .filter((ref) => ref.discovery === 'EDS')
     .map((ref) => memo(loadAssignmentKey(ref, push), () => {
       const eps = refEndpoints(ref, push).filter((e) => e.healthy && isIpAddress(e.address));
-      return clusterLoadAssignment(ref.name, eps, (e) => endpointMetadata(e, ref.service, push));
+      return clusterLoadAssignment(ref.name, eps, (e) => endpointMetadata(e, ref.service, push, endpointMtlsEnabled(e, ref, push)));
     }));
 }
 

@@ -7,6 +7,7 @@ import { configMetadataPath } from '../names.js';
 import { isHttp2Protocol, type Protocol } from '../model/protocol.js';
 import { applyConnectionPool, applyH2Upgrade, applyLoadBalancer, applyOutlierDetection, type PolicyWarn } from './cluster-traffic-policy.js';
 import { applyUpstreamTls, dnsSrvSubsetKey } from './cluster-tls.js';
+import { serviceMtlsMode } from './auto-mtls.js';
 import { endpointMetadata } from './endpoint-metadata.js';
 import { refEndpoints, type OutboundClusterRef } from './outbound-cluster-refs.js';
 import { serviceAccountsOf, serviceEntryPort } from './service-identity.js';
@@ -67,7 +68,7 @@ export function buildOutboundCluster(ref: OutboundClusterRef, proxy: ProxyView, 
   applyUpstreamTls(draft, {
     proxy, mesh: push.mesh, tls: policy?.tls, sni: dnsSrvSubsetKey(port.port, ref.subset, service.hostname),
     serviceAccounts: serviceAccountsOf(service, push), meshExternal: service.meshExternal, registry: service.registry,
-    drWithSelector: ref.destinationRule?.workloadSelector ?? false, warn: policyWarn,
+    drWithSelector: ref.destinationRule?.workloadSelector ?? false, serviceMtlsMode: serviceMtlsMode(service, port, policy, push), warn: policyWarn,
   });
   if (c.clusterDiscoveryType.case === 'type' && c.clusterDiscoveryType.value === D.ORIGINAL_DST) c.lbPolicy = clusterV3.Cluster_LbPolicy.CLUSTER_PROVIDED;
   if (ref.discovery === 'EDS') c.edsClusterConfig = edsClusterConfig(ref.name);
