@@ -1,5 +1,5 @@
 import { loadYaml, parseMeshConfig, type ConfigObject } from '@minipilot/config';
-import { simulate, translate } from '../translate.js';
+import { simulate, translate, translateWithReport } from '../translate.js';
 import type { SimulationRequest } from './request.js';
 import type { SimulationResult } from './result.js';
 import type { ProxyNodeInput } from '../proxy.js';
@@ -159,6 +159,16 @@ describe('PeerAuthentication on the inbound side (istio-proxy virtualInbound)', 
       expect(r.listener).toBe('virtualInbound');
       expect(pick(r)).toEqual(row.want);
     });
+  });
+
+  it('every mode gives a listener that passes Envoy\'s checks (PGV, NACK conditions), nothing withheld', () => {
+    for (const mode of ['STRICT', 'PERMISSIVE', 'DISABLE'] as const) {
+      for (const [, config] of scopes(mode)) {
+        const report = translateWithReport([...services(), ...config()], proxy);
+        expect(report.configProblems.filter((p) => p.severity === 'error')).toEqual([]);
+        expect(report.violations).toEqual([]);
+      }
+    }
   });
 
   it('without any PeerAuthentication the mesh default is PERMISSIVE', () => {
