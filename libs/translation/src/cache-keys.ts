@@ -36,12 +36,13 @@ export function clusterViewKey(view: ProxyView): string {
  * generator, istio-proxy or stock Envoy, IP family), the service's source object, the
  * DestinationRule that applies after workload-selector matching, the mesh config, the service's
  * workload identities (TLS SANs), what auto-mTLS assumes about the destination (its namespace's
- * PeerAuthentication mode) and, for DNS clusters (which inline their endpoints) and passthrough
- * clusters (auto-mTLS only when every endpoint has a sidecar), the endpoints.
+ * PeerAuthentication mode) and, for DNS clusters (which inline their endpoints, with tlsMode as EDS
+ * has it) and passthrough clusters (auto-mTLS only when every endpoint has a sidecar), the endpoints.
  */
 export function outboundClusterKey(ref: OutboundClusterRef, view: ProxyView, push: PushContext): string {
-  const inline = ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS' || ref.discovery === 'ORIGINAL_DST';
-  const eps = inline ? push.endpointsFingerprint(ref.service.hostname, ref.port.port) : '';
+  const dns = ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS';
+  const eps = dns ? `${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|t${endpointMtlsKey(ref, push)}`
+    : ref.discovery === 'ORIGINAL_DST' ? push.endpointsFingerprint(ref.service.hostname, ref.port.port) : '';
   const mtls = push.peerAuthentication.namespaceMode(ref.service.namespace);
   return `cds|${ref.name}|${clusterViewKey(view)}|s${push.serviceRevision(ref.service)}|d${destinationRuleKey(ref.destinationRule)}|m${revisionOf(push.mesh)}|a${serviceAccountsKey(ref.service, push)}|t${mtls}|e${eps}`;
 }

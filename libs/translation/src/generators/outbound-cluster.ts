@@ -7,7 +7,7 @@ import { configMetadataPath } from '../names.js';
 import { isHttp2Protocol, type Protocol } from '../model/protocol.js';
 import { applyConnectionPool, applyH2Upgrade, applyLoadBalancer, applyOutlierDetection, type PolicyWarn } from './cluster-traffic-policy.js';
 import { applyUpstreamTls, dnsSrvSubsetKey } from './cluster-tls.js';
-import { serviceMtlsMode } from './auto-mtls.js';
+import { endpointMtlsEnabled, serviceMtlsMode } from './auto-mtls.js';
 import { endpointMetadata } from './endpoint-metadata.js';
 import { refEndpoints, type OutboundClusterRef } from './outbound-cluster-refs.js';
 import { serviceAccountsOf, serviceEntryPort } from './service-identity.js';
@@ -51,7 +51,7 @@ export function buildOutboundCluster(ref: OutboundClusterRef, proxy: ProxyView, 
     c.dnsLookupFamily = dnsLookupFamily(proxy.ipFamily);
     c.dnsRefreshRate = duration(push.mesh.dnsRefreshRate);
     c.respectDnsTtl = true;
-    c.loadAssignment = clusterLoadAssignment(ref.name, endpoints, (e) => endpointMetadata(e, service, push));
+    c.loadAssignment = clusterLoadAssignment(ref.name, endpoints, (e) => endpointMetadata(e, service, push, endpointMtlsEnabled(e, ref, push)));
   } else if (ref.discovery === 'ORIGINAL_DST') {
     const targetPort = serviceEntryPort(service, port.port, push)?.targetPort;
     if (targetPort) c.lbConfig = { case: 'originalDstLbConfig', value: create(clusterV3.Cluster_OriginalDstLbConfigSchema, { upstreamPortOverride: targetPort }) };
