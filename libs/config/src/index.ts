@@ -6,7 +6,7 @@
 export { ISTIO_KINDS, KUBE_KINDS, KIND_INFO, configKey, isKnownKind } from './kinds.js';
 export type {
   Kind, IstioKind, KubeKind, ConfigObject, ConfigOf, VirtualServiceConfig, DestinationRuleConfig, GatewayConfig,
-  ServiceEntryConfig, ServiceConfig, EndpointSliceConfig, EndpointsConfig, PodConfig, NamespaceConfig, NodeConfig,
+  ServiceEntryConfig, PeerAuthenticationConfig, ServiceConfig, EndpointSliceConfig, EndpointsConfig, PodConfig, NamespaceConfig, NodeConfig,
 } from './kinds.js';
 export type { ObjectMeta, ConfigOrigin } from './meta.js';
 
@@ -46,5 +46,6 @@ export type {
 } from './istio/destination-rule.js';
 export type { Gateway, Server, ServerTLSSettings } from './istio/gateway.js';
 export type { ServiceEntry, WorkloadEntry } from './istio/service-entry.js';
+export type { PeerAuthentication, PeerAuthenticationMutualTls, MutualTlsMode } from './istio/peer-authentication.js';
 export type { StringMatch, Destination, PortSelector, Percent, Port, Headers, HeaderOperations, WorkloadSelector } from './istio/common.js';
 export type { ServicePort, ServiceSpec, SliceEndpoint, EndpointSliceBody, EndpointsBody, PodBody } from './kube/kube-kinds.js';

@@ -2,11 +2,12 @@ import type { VirtualService } from './istio/virtual-service.js';
 import type { DestinationRule } from './istio/destination-rule.js';
 import type { Gateway } from './istio/gateway.js';
 import type { ServiceEntry } from './istio/service-entry.js';
+import type { PeerAuthentication } from './istio/peer-authentication.js';
 import type { ServiceSpec, EndpointSliceBody, EndpointsBody, PodBody } from './kube/kube-kinds.js';
 import type { ObjectMeta, ConfigOrigin } from './meta.js';
 
-/** The Istio networking kinds minipilot serves. */
-export const ISTIO_KINDS = ['VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry'] as const;
+/** The Istio kinds minipilot serves: networking.istio.io's, and security.istio.io's PeerAuthentication. */
+export const ISTIO_KINDS = ['VirtualService', 'DestinationRule', 'Gateway', 'ServiceEntry', 'PeerAuthentication'] as const;
 /** The Kubernetes kinds that describe the service registry. */
 export const KUBE_KINDS = ['Service', 'EndpointSlice', 'Endpoints', 'Pod', 'Namespace', 'Node'] as const;
 export type IstioKind = (typeof ISTIO_KINDS)[number];
@@ -19,6 +20,7 @@ export const KIND_INFO: Readonly<Record<Kind, { group: string; versions: readonl
   DestinationRule: { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'destinationrules', namespaced: true },
   Gateway: { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'gateways', namespaced: true },
   ServiceEntry: { group: 'networking.istio.io', versions: ['v1', 'v1beta1', 'v1alpha3'], plural: 'serviceentries', namespaced: true },
+  PeerAuthentication: { group: 'security.istio.io', versions: ['v1', 'v1beta1'], plural: 'peerauthentications', namespaced: true },
   Service: { group: '', versions: ['v1'], plural: 'services', namespaced: true },
   EndpointSlice: { group: 'discovery.k8s.io', versions: ['v1'], plural: 'endpointslices', namespaced: true },
   Endpoints: { group: '', versions: ['v1'], plural: 'endpoints', namespaced: true },
@@ -37,6 +39,7 @@ export interface VirtualServiceConfig extends Base<'VirtualService'> { readonly 
 export interface DestinationRuleConfig extends Base<'DestinationRule'> { readonly spec: DestinationRule }
 export interface GatewayConfig extends Base<'Gateway'> { readonly spec: Gateway }
 export interface ServiceEntryConfig extends Base<'ServiceEntry'> { readonly spec: ServiceEntry }
+export interface PeerAuthenticationConfig extends Base<'PeerAuthentication'> { readonly spec: PeerAuthentication }
 export interface ServiceConfig extends Base<'Service'> { readonly spec: ServiceSpec }
 export interface EndpointSliceConfig extends Base<'EndpointSlice'> { readonly body: EndpointSliceBody }
 export interface EndpointsConfig extends Base<'Endpoints'> { readonly body: EndpointsBody }
@@ -47,7 +50,7 @@ export interface NodeConfig extends Base<'Node'> {}
 
 /** One typed, schema-checked config object. */
 export type ConfigObject =
-  | VirtualServiceConfig | DestinationRuleConfig | GatewayConfig | ServiceEntryConfig
+  | VirtualServiceConfig | DestinationRuleConfig | GatewayConfig | ServiceEntryConfig | PeerAuthenticationConfig
   | ServiceConfig | EndpointSliceConfig | EndpointsConfig | PodConfig | NamespaceConfig | NodeConfig;
 
 /** Selects the object type of a kind: `ConfigOf<'Gateway'>` is `GatewayConfig`. */

@@ -3,6 +3,7 @@ import { VirtualService } from './istio/virtual-service.js';
 import { DestinationRule } from './istio/destination-rule.js';
 import { Gateway } from './istio/gateway.js';
 import { ServiceEntry } from './istio/service-entry.js';
+import { PeerAuthentication } from './istio/peer-authentication.js';
 import { ServiceSpec, EndpointSliceBody, EndpointsBody, PodBody } from './kube/kube-kinds.js';
 import { ObjectMetaSchema, type ObjectMeta, type ConfigOrigin } from './meta.js';
 import { KIND_INFO, isKnownKind, configKey, type ConfigObject, type Kind } from './kinds.js';
@@ -21,12 +22,12 @@ export interface ParseResult {
   readonly ignored?: { readonly kind: string; readonly apiVersion: string; readonly name: string; readonly namespace?: string; readonly origin?: ConfigOrigin };
 }
 
-const SPEC_SCHEMAS = { VirtualService, DestinationRule, Gateway, ServiceEntry } as const;
+const SPEC_SCHEMAS = { VirtualService, DestinationRule, Gateway, ServiceEntry, PeerAuthentication } as const;
 const ISTIO_TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 
 /**
  * Reads one Kubernetes-style object (already decoded from YAML or JSON) into a typed config object.
- * Istio kinds are checked strictly against the networking.istio.io schema (wrong types are errors,
+ * Istio kinds are checked strictly against their networking.istio.io / security.istio.io schema (wrong types are errors,
  * unknown fields warnings, camelCase and snake_case accepted), then against Istio's validation rules
  * ({@link validateConfigObject}); Kubernetes kinds leniently. An object with any error gets no
  * `object` (its `key` is still set, so sources can keep its last good version).

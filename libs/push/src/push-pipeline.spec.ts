@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { coreV3, TypeUrl } from '@minipilot/envoy-api';
 import type { XdsSnapshot } from '@minipilot/xds-server';
+import { loadYaml } from '@minipilot/config';
 import { createPushPipeline } from './push-pipeline.js';
 import { delegation, pushOf, twoNamespaceConfig } from './testing/two-namespaces.js';
 
@@ -101,6 +102,26 @@ describe('createPushPipeline', () => {
     await pipeline.setPush(pushOf(objectsAfter, objectsBefore), new Set(['Pod/a/web-2', 'EndpointSlice/a/web-1']));
     expect(changedTypes(inA.got[0]!, inA.got[1]!)).toEqual(['ClusterLoadAssignment']);
     expect(changedTypes(inB.got[0]!, inB.got[1]!)).toEqual(['ClusterLoadAssignment']);
+  });
+
+  it('a workload PeerAuthentication changes only the selected workload\'s listeners; a namespace one also the clusters that reach it', async () => {
+    const objectsBefore = twoNamespaceConfig();
+    const pipeline = createPushPipeline(pushOf(objectsBefore));
+    const web = recorder();
+    const client = recorder();
+    pipeline.watch(node('sidecar~10.1.1.1~web-0.a~a.svc.cluster.local', { app: 'web', version: 'v1' }), web.on);
+    pipeline.watch(node('sidecar~10.9.9.2~client-0.b~b.svc.cluster.local', { app: 'client' }), client.on);
+    const strict = (spec: string) => [...loadYaml(`apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: web, namespace: a}\nspec: ${spec}`).objects];
+    const workload = [...objectsBefore, ...strict('{selector: {matchLabels: {app: web}}, mtls: {mode: STRICT}}')];
+    await pipeline.setPush(pushOf(workload, objectsBefore), new Set(['PeerAuthentication/a/web']));
+    expect(web.got).toHaveLength(2);
+    expect(changedTypes(web.got[0]!, web.got[1]!)).toEqual(['Listener']);
+    expect(client.got).toHaveLength(1); // its inbound side is not selected, and auto-mTLS reads namespace policies only
+    const namespace = [...objectsBefore, ...strict('{mtls: {mode: DISABLE}}')];
+    await pipeline.setPush(pushOf(namespace, workload), new Set(['PeerAuthentication/a/web']));
+    // The client's clusters to a's services drop auto-mTLS; its listeners stay.
+    expect(client.got).toHaveLength(2);
+    expect(changedTypes(client.got[0]!, client.got[1]!)).toEqual(['Cluster']);
   });
 
   it('re-keys streams when the registry changes and forgets parts when their last stream closes', async () => {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { createConfigSnapshot, loadYaml, withMeshDefaults, type ConfigObject, type MeshConfig } from '@minipilot/config';
 import { buildPushContext } from './model/push-context.js';
 import { outboundClusterRefs } from './generators/outbound-cluster-refs.js';
-import { loadAssignmentKey, outboundClusterKey, virtualHostKey, type ResourceMemo } from './cache-keys.js';
+import { loadAssignmentKey, outboundClusterKey, virtualHostKey, workloadResourcesKey, type ResourceMemo } from './cache-keys.js';
 import { buildSidecarRoutes } from './generators/sidecar-routes.js';
 import { proxyKeys } from './view-key.js';
 import { parseProxy } from './proxy.js';
@@ -229,5 +229,48 @@ spec: {hosts: [api.example.org], http: [{route: [{destination: {host: api.exampl
     expect(rdsKeys(a, after)).toHaveLength(1);
     expect(rdsKeys(a, after)).not.toEqual(rdsKeys(a, before));
     expect(rdsKeys(sidecar('b-0', { app: 'b', team: 'y' }), after)).toEqual(rdsKeys(a, after));
+  });
+  describe('PeerAuthentication', () => {
+    const peerAuth = (ns: string, spec: string): ConfigObject[] => [...loadYaml(`apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: pa-${ns}, namespace: ${ns}}
+spec: ${spec}`).objects];
+    // The lab's reviews pods with sidecars (security.istio.io/tlsMode: istio), so their endpoints are auto-mTLS candidates.
+    const injected = lab.map((o) => (o.kind === 'Pod' && o.metadata.labels['app'] === 'reviews'
+      ? { ...o, metadata: { ...o.metadata, labels: { ...o.metadata.labels, 'security.istio.io/tlsMode': 'istio' } } } as ConfigObject
+      : o));
+    const reviews = 'outbound|9080||reviews.default.svc.cluster.local';
+    const ratings = 'outbound|9080||ratings.default.svc.cluster.local';
+
+    it('enter the workload key of the workloads they select, and only theirs', () => {
+      const a = sidecar('a-0', { app: 'a' });
+      const b = sidecar('b-0', { app: 'b' });
+      const before = pushOf(lab);
+      const after = pushOf([...lab, ...peerAuth('default', '{selector: {matchLabels: {app: a}}, mtls: {mode: STRICT}}')]);
+      expect(workloadResourcesKey('listeners', a, after)).not.toBe(workloadResourcesKey('listeners', a, before));
+      expect(workloadResourcesKey('listeners', b, after)).toBe(workloadResourcesKey('listeners', b, before));
+      // Port-level modes count too; a policy whose composition is unchanged (PERMISSIVE is the default) does not.
+      const portLevel = pushOf([...lab, ...peerAuth('default', '{selector: {matchLabels: {app: a}}, portLevelMtls: {9080: {mode: DISABLE}}}')]);
+      expect(workloadResourcesKey('listeners', a, portLevel)).not.toBe(workloadResourcesKey('listeners', a, before));
+      const permissive = pushOf([...lab, ...peerAuth('default', '{mtls: {mode: PERMISSIVE}}')]);
+      expect(workloadResourcesKey('listeners', a, permissive)).toBe(workloadResourcesKey('listeners', a, before));
+    });
+
+    it('enter outbound cluster keys through the destination namespace mode (auto-mTLS), not from other namespaces', () => {
+      const p = sidecar('a-0', { app: 'a' });
+      const k0 = keysFor(p, pushOf(lab));
+      const disabled = keysFor(p, pushOf([...lab, ...peerAuth('default', '{mtls: {mode: DISABLE}}')]));
+      expect(disabled.clusters.get(reviews)).not.toBe(k0.clusters.get(reviews));
+      const elsewhere = keysFor(p, pushOf([...lab, ...peerAuth('other', '{mtls: {mode: DISABLE}}')]));
+      expect(elsewhere.clusters.get(reviews)).toBe(k0.clusters.get(reviews));
+    });
+
+    it('enter load assignment keys where they DISABLE mTLS on an endpoint with a sidecar', () => {
+      const p = sidecar('a-0', { app: 'a' });
+      const k0 = keysFor(p, pushOf(injected));
+      const k1 = keysFor(p, pushOf([...injected, ...peerAuth('default', '{selector: {matchLabels: {app: reviews}}, mtls: {mode: DISABLE}}')]));
+      expect(k1.claims.get(reviews)).not.toBe(k0.claims.get(reviews));
+      expect(k1.claims.get(ratings)).toBe(k0.claims.get(ratings));
+    });
   });
 });

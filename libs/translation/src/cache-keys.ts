@@ -5,6 +5,7 @@ import type { ServiceModel } from './model/service.js';
 import { serviceAccountsOf } from './generators/service-identity.js';
 import type { OutboundClusterRef } from './generators/outbound-cluster-refs.js';
 import { localityLbKey, localityLbPlan } from './generators/locality-lb.js';
+import { endpointMtlsKey } from './generators/auto-mtls.js';
 import type { Proxy, ProxyView } from './proxy.js';
 
 /**
@@ -35,25 +36,32 @@ export function clusterViewKey(view: ProxyView): string {
  * Cache key of an outbound cluster: its name (service, port, subset), the proxy class (type,
  * generator, istio-proxy or stock Envoy, IP family), the service's source object, the
  * DestinationRule that applies after workload-selector matching, the mesh config, the service's
- * workload identities (TLS SANs) and, for DNS clusters (which inline their endpoints), the endpoints
- * and, when locality load balancing changes them, the proxy's locality part ({@link loadAssignmentKey}).
+ * workload identities (TLS SANs), what auto-mTLS assumes about the destination (its namespace's
+ * PeerAuthentication mode) and, for DNS clusters (which inline their endpoints) and passthrough
+ * clusters (auto-mTLS only when every endpoint has a sidecar), the endpoints; for DNS clusters also
+ * what decides their endpoints' tlsMode and, when locality load balancing changes them, the proxy's
+ * locality part ({@link loadAssignmentKey}).
  */
 export function outboundClusterKey(ref: OutboundClusterRef, view: ProxyView, push: PushContext): string {
   const isDns = ref.discovery === 'STRICT_DNS' || ref.discovery === 'LOGICAL_DNS';
-  const dns = isDns ? `${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|p${localityPart(ref, push, view)}` : '';
-  return `cds|${ref.name}|${clusterViewKey(view)}|s${push.serviceRevision(ref.service)}|d${destinationRuleKey(ref.destinationRule)}|m${revisionOf(push.mesh)}|a${serviceAccountsKey(ref.service, push)}|e${dns}`;
+  const dns = isDns ? `${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|p${localityPart(ref, push, view)}|t${endpointMtlsKey(ref, push)}`
+    : ref.discovery === 'ORIGINAL_DST' ? push.endpointsFingerprint(ref.service.hostname, ref.port.port) : '';
+  const mtls = push.peerAuthentication.namespaceMode(ref.service.namespace);
+  return `cds|${ref.name}|${clusterViewKey(view)}|s${push.serviceRevision(ref.service)}|d${destinationRuleKey(ref.destinationRule)}|m${revisionOf(push.mesh)}|a${serviceAccountsKey(ref.service, push)}|t${mtls}|e${dns}`;
 }
 
 /**
  * Cache key of a ClusterLoadAssignment: the cluster name, the service's source object, the
- * endpoints of the service port (with their Pods), the subset's labels and, only when locality
+ * endpoints of the service port (with their Pods), the subset's labels, what decides the endpoints'
+ * tlsMode metadata (the DestinationRule's TLS mode, PeerAuthentications that DISABLE mTLS on some
+ * endpoint) and, only when locality
  * load balancing changes this cluster's endpoints, its plan (from the DestinationRule and the mesh
  * `localityLbSetting`, see {@link localityLbPlan}) with the proxy's locality and failover-priority
  * label values: proxies elsewhere, and DestinationRule fields EDS does not read, keep every other
  * assignment shared.
  */
 export function loadAssignmentKey(ref: OutboundClusterRef, push: PushContext, view: Pick<ProxyView, 'locality' | 'labels'>): string {
-  return `eds|${ref.name}|s${push.serviceRevision(ref.service)}|e${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|l${JSON.stringify(ref.subsetLabels)}|p${localityPart(ref, push, view)}`;
+  return `eds|${ref.name}|s${push.serviceRevision(ref.service)}|e${push.endpointsFingerprint(ref.service.hostname, ref.port.port)}|l${JSON.stringify(ref.subsetLabels)}|p${localityPart(ref, push, view)}|t${endpointMtlsKey(ref, push)}`;
 }
 
 /** The locality load balancing part of a key: '' when it does not apply to the cluster. */
@@ -100,8 +108,9 @@ export function routeConfigurationKey(name: string, push: PushContext, hostKeys:
 
 /**
  * Cache key of a sidecar's own (workload) resources of one kind (virtualInbound, inbound clusters):
- * the proxy class, namespace and selector signature, the mesh config, and every service port the
- * workload serves with the service's source object and the DestinationRule seen from the workload.
+ * the proxy class, namespace and selector signature, the mesh config, every service port the
+ * workload serves with the service's source object and the DestinationRule seen from the workload,
+ * and the mTLS modes of the PeerAuthentications selecting the workload (its inbound chains).
  */
 export function workloadResourcesKey(kind: string, proxy: Proxy, push: PushContext): string {
   const served = [...new Set(proxy.ips.flatMap((ip) => push.servedAt(ip)))].sort().map((entry) => {
@@ -109,7 +118,8 @@ export function workloadResourcesKey(kind: string, proxy: Proxy, push: PushConte
     const svc = push.serviceByHostname(host);
     return `${entry}@${svc ? push.serviceRevision(svc) : '-'}:${destinationRuleKey(push.destinationRule(proxy.namespace, host, proxy.labels))}`;
   });
-  return `wl|${kind}|${clusterViewKey(proxy)}|n${proxy.namespace}|g${push.selectorSignature(proxy.labels)}|m${revisionOf(push.mesh)}|${served.join(';')}`;
+  const mtls = push.peerAuthentication.forWorkload(proxy.namespace, proxy.labels).key;
+  return `wl|${kind}|${clusterViewKey(proxy)}|n${proxy.namespace}|g${push.selectorSignature(proxy.labels)}|m${revisionOf(push.mesh)}|p${mtls}|${served.join(';')}`;
 }
 
 function serviceAccountsKey(service: ServiceModel, push: PushContext): string {

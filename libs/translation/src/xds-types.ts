@@ -29,11 +29,13 @@ const REGISTRY_KINDS: readonly Kind[] = ['Service', 'ServiceEntry', 'EndpointSli
 /**
  * The generated xDS types in push order (CDS → EDS → LDS → RDS, make-before-break). Clusters and
  * load assignments never depend on VirtualServices or Gateways; listeners and routes do.
+ * PeerAuthentication changes clusters (auto-mTLS), load assignments (tlsMode metadata) and
+ * listeners (the inbound mTLS chains), never routes.
  */
 export const XDS_TYPES: readonly XdsTypeDescriptor[] = [
-  { typeUrl: TypeUrl.Cluster, kind: 'clusters', shortName: 'cds', schema: clusterV3.ClusterSchema, name: (r) => (r as clusterV3.Cluster).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule']) },
-  { typeUrl: TypeUrl.ClusterLoadAssignment, kind: 'endpoints', shortName: 'eds', schema: endpointV3.ClusterLoadAssignmentSchema, name: (r) => (r as endpointV3.ClusterLoadAssignment).clusterName, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule']) },
-  { typeUrl: TypeUrl.Listener, kind: 'listeners', shortName: 'lds', schema: listenerV3.ListenerSchema, name: (r) => (r as listenerV3.Listener).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'VirtualService', 'Gateway']) },
+  { typeUrl: TypeUrl.Cluster, kind: 'clusters', shortName: 'cds', schema: clusterV3.ClusterSchema, name: (r) => (r as clusterV3.Cluster).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'PeerAuthentication']) },
+  { typeUrl: TypeUrl.ClusterLoadAssignment, kind: 'endpoints', shortName: 'eds', schema: endpointV3.ClusterLoadAssignmentSchema, name: (r) => (r as endpointV3.ClusterLoadAssignment).clusterName, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'PeerAuthentication']) },
+  { typeUrl: TypeUrl.Listener, kind: 'listeners', shortName: 'lds', schema: listenerV3.ListenerSchema, name: (r) => (r as listenerV3.Listener).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'VirtualService', 'Gateway', 'PeerAuthentication']) },
   { typeUrl: TypeUrl.RouteConfiguration, kind: 'routes', shortName: 'rds', schema: routeV3.RouteConfigurationSchema, name: (r) => (r as routeV3.RouteConfiguration).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'VirtualService', 'Gateway']) },
 ];
 

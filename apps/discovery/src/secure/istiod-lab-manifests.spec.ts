@@ -54,6 +54,8 @@ describe('deploy/istiod-lab', () => {
   it('ships a mesh config and injector ConfigMap minipilot reads without problems', () => {
     const mesh = parseMeshConfig(find('ConfigMap', 'istio').data.mesh, 'ConfigMap istio');
     expect(mesh.problems).toEqual([]);
+    // Istio's default: the inbound mTLS chains make auto-mTLS between injected pods work.
+    expect(mesh.mesh.enableAutoMtls).toBe(true);
     const injector = parseInjectorConfigMap(find('ConfigMap', INJECTOR_CONFIGMAP).data, 'ConfigMap istio-sidecar-injector');
     expect(injector.problems).toEqual([]);
     expect(injector.config.values.hub).toBe('docker.io/istio');
@@ -72,7 +74,8 @@ describe('deploy/istiod-lab', () => {
     const role = find('ClusterRole', 'minipilot-istiod');
     const can = (group: string, resource: string, verb: string, name?: string): boolean => role.rules.some((r: Obj) =>
       r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb) && (!r.resourceNames || (name !== undefined && r.resourceNames.includes(name))));
-    for (const r of watchedResources('v1')) for (const verb of ['list', 'watch']) expect(can(r.group, r.plural, verb)).toBe(true);
+    // Istio's base CRDs serve security.istio.io too: PeerAuthentication is watched.
+    for (const r of watchedResources('v1', 'v1')) for (const verb of ['list', 'watch']) expect(can(r.group, r.plural, verb)).toBe(true);
     expect(can('authentication.k8s.io', 'tokenreviews', 'create')).toBe(true);
     for (const verb of ['list', 'watch', 'create', 'update']) expect(can('', 'configmaps', verb)).toBe(true);
     expect(can('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', 'update', MUTATING_WEBHOOK)).toBe(true);

@@ -20,6 +20,7 @@ const OBJECTS: Record<string, (variant: string) => Record<string, unknown>> = {
   DestinationRule: (v) => ({ apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'reviews', namespace: 'default' }, spec: { host: 'reviews', subsets: [{ name: v, labels: { version: v } }] } }),
   Gateway: (v) => ({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'default' }, spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: [`${v}.example.com`] }] } }),
   ServiceEntry: (v) => ({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'ext', namespace: 'default' }, spec: { hosts: [`${v}.example.org`], ports: [{ number: 443, name: 'tls', protocol: 'TLS' }], resolution: 'DNS' } }),
+  PeerAuthentication: (v) => ({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'default' }, spec: { mtls: { mode: v === 'a' ? 'STRICT' : 'PERMISSIVE' } } }),
   Service: (v) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'reviews', namespace: 'default' }, spec: { clusterIP: '10.96.0.10', selector: { app: v }, ports: [{ name: 'http', port: 9080 }] } }),
   EndpointSlice: (v) => ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'reviews-abc', namespace: 'default', labels: { 'kubernetes.io/service-name': 'reviews' } }, addressType: 'IPv4', ports: [{ name: 'http', port: 9080 }], endpoints: [{ addresses: [v === 'a' ? '10.244.0.1' : '10.244.0.2'], conditions: { ready: true } }] }),
   Pod: (v) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'reviews-v1-x', namespace: 'default', labels: { app: 'reviews', version: v } }, spec: { containers: [{ name: 'app', image: 'reviews' }] }, status: { phase: 'Running', podIP: '10.244.0.1' } }),
@@ -27,6 +28,7 @@ const OBJECTS: Record<string, (variant: string) => Record<string, unknown>> = {
 };
 const KEYS: Record<string, string> = {
   VirtualService: 'VirtualService/default/reviews', DestinationRule: 'DestinationRule/default/reviews', Gateway: 'Gateway/default/gw', ServiceEntry: 'ServiceEntry/default/ext',
+  PeerAuthentication: 'PeerAuthentication/default/default',
   Service: 'Service/default/reviews', EndpointSlice: 'EndpointSlice/default/reviews-abc', Pod: 'Pod/default/reviews-v1-x', Namespace: 'Namespace//bookinfo',
 };
 
@@ -72,6 +74,9 @@ describe('createKubeSource (emulated API server, real client-node)', () => {
     expect(s.status()).toMatchObject({ synced: true, istioApi: 'networking.istio.io/v1' });
     expect(api.requests.find((r) => r.path === '/apis/networking.istio.io')).toBeDefined();
     expect(api.requests.some((r) => r.path === '/apis/networking.istio.io/v1/virtualservices' && r.query['watch'] === undefined)).toBe(true);
+    // PeerAuthentication is read from security.istio.io at its preferred version.
+    expect(api.requests.some((r) => r.path === '/apis/security.istio.io/v1/peerauthentications' && r.query['watch'] === undefined)).toBe(true);
+    expect(first.snapshot.get('PeerAuthentication', 'default', 'default')).toMatchObject({ apiVersion: 'security.istio.io/v1', spec: { mtls: { mode: 'STRICT' } } });
     expect(api.requests.every((r) => r.authorization === 'Bearer emulated-token')).toBe(true);
     await watchesOpen();
     expect(api.requests.filter((r) => r.query['watch'] === 'true').every((r) => r.query['allowWatchBookmarks'] === 'true')).toBe(true);

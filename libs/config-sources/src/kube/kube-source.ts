@@ -10,7 +10,7 @@ import { createKubeGet, errorText } from './kube-get.js';
 import { createKubeObjects } from './kube-objects.js';
 import { createResourceInformer, type ResourceInformer } from './resource-informer.js';
 import { keyOf, toConfigInput } from './to-config-input.js';
-import { discoverIstioVersion, watchedResources, type WatchedResource } from './watched-resources.js';
+import { discoverGroupVersion, discoverIstioVersion, SECURITY_VERSION_PREFERENCE, watchedResources, type WatchedResource } from './watched-resources.js';
 
 /** Options of {@link createKubeSource}. */
 export interface KubeSourceOptions {
@@ -83,6 +83,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
   let ready = false;
   let stopped = false;
   let istioApi: string | undefined;
+  let securityVersion: string | undefined;
   let discovered = false;
   let lastError: string | undefined;
   let disconnectedSince: number | undefined;
@@ -175,6 +176,8 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
       try {
         const version = await discoverIstioVersion(get);
         istioApi = version ? `networking.istio.io/${version}` : undefined;
+        securityVersion = await discoverGroupVersion(get, 'security.istio.io', SECURITY_VERSION_PREFERENCE);
+        if (!securityVersion) logger.warn({ server }, 'security.istio.io (v1, v1beta1) is not served: PeerAuthentication is not watched (every workload is PERMISSIVE); restart after installing the Istio CRDs');
         discovered = true;
         if (!version) logger.warn({ server }, 'networking.istio.io (v1, v1beta1, v1alpha3) is not served: Istio CRDs not installed? Only Services, EndpointSlices, Pods and Namespaces are watched; restart after installing them');
         return;
@@ -196,7 +199,7 @@ export function createKubeSource(options: KubeSourceOptions): KubeConfigSource {
   async function run(): Promise<ConfigSourceUpdate> {
     logger.info({ server, namespace: ns ?? '(all)' }, 'connecting to the Kubernetes API server');
     await discover();
-    kinds = watchedResources(istioApi?.split('/')[1]).map((resource) => ({ resource, synced: false, connected: false, notServedLogged: false }));
+    kinds = watchedResources(istioApi?.split('/')[1], securityVersion).map((resource) => ({ resource, synced: false, connected: false, notServedLogged: false }));
     const synced = new Promise<void>((resolve) => (onSynced = resolve));
     informers = kinds.map(startInformer);
     await synced;

@@ -19,8 +19,13 @@ export function fakeResources(istioVersions: readonly string[]): FakeResource[] 
   const istio = istioVersions.length === 0 ? [] : ISTIO.map((kind) => ({
     group: 'networking.istio.io', versions: istioVersions, kind, plural: `${kind.toLowerCase()}s`.replace(/entrys$/, 'entries'), namespaced: true, builtin: false,
   }));
+  // security.istio.io comes with the Istio CRDs: served (v1, v1beta1) whenever networking.istio.io is.
+  const security = istioVersions.length === 0 ? [] : [{
+    group: 'security.istio.io', versions: ['v1', 'v1beta1'], kind: 'PeerAuthentication', plural: 'peerauthentications', namespaced: true, builtin: false,
+  }];
   return [
     ...istio,
+    ...security,
     { group: '', versions: ['v1'], kind: 'Service', plural: 'services', namespaced: true, builtin: true },
     { group: '', versions: ['v1'], kind: 'Pod', plural: 'pods', namespaced: true, builtin: true },
     { group: '', versions: ['v1'], kind: 'Namespace', plural: 'namespaces', namespaced: false, builtin: true },

@@ -38,6 +38,7 @@ const httpsGw = (tls: Record<string, unknown>) => gw({ port: { number: 443, name
 const se = (spec: Record<string, unknown>, metadata?: Record<string, unknown>) => obj('ServiceEntry', {
   hosts: ['a.example.com'], ports: [{ number: 80, name: 'http', protocol: 'HTTP' }], resolution: 'DNS', ...spec,
 }, metadata);
+const pa = (spec: Record<string, unknown>) => ({ ...obj('PeerAuthentication', spec), apiVersion: 'security.istio.io/v1' });
 
 const ROWS: Row[] = [
   // metadata (every kind)
@@ -249,6 +250,14 @@ const ROWS: Row[] = [
   { rule: 'SE DYNAMIC_DNS internal with waypoint', source: V, object: se({ hosts: ['*.example.com'], resolution: 'DYNAMIC_DNS', location: 'MESH_INTERNAL' }, { labels: { 'istio.io/use-waypoint': 'wp' } }), message: 'location MESH_INTERNAL with resolution type DYNAMIC_DNS is not supported when using waypoints' },
   { rule: 'SE multiple hosts with TCP', source: V, object: se({ hosts: ['a.example.com', 'b.example.com'], ports: [{ number: 9000, name: 'tcp', protocol: 'TCP' }] }), message: 'multiple hosts provided with non-HTTP, non-TLS ports' },
   { rule: 'SE exportTo ~ and more', source: V, object: se({ exportTo: ['~', 'a'] }), message: 'cannot export service entry to no one (~) and someone' },
+
+  // PeerAuthentication (ValidatePeerAuthentication)
+  { rule: 'PA port level without selector', source: V, object: pa({ mtls: { mode: 'STRICT' }, portLevelMtls: { 8080: { mode: 'DISABLE' } } }), message: 'mesh/namespace peer authentication cannot have port level mTLS', field: 'spec.portLevelMtls' },
+  { rule: 'PA empty port level', source: V, object: pa({ selector: { matchLabels: { app: 'a' } }, portLevelMtls: {} }), message: 'port level mTLS, if defined, must have at least one element' },
+  { rule: 'PA port 0', source: V, object: pa({ selector: { matchLabels: { app: 'a' } }, portLevelMtls: { 0: { mode: 'DISABLE' } } }), message: 'port must be in range 1..65535', field: 'spec.portLevelMtls["0"]' },
+  { rule: 'PA port above 65535', source: V, object: pa({ selector: { matchLabels: { app: 'a' } }, portLevelMtls: { 70000: { mode: 'DISABLE' } } }), message: 'port must be in range 1..65535' },
+  { rule: 'PA selector wildcard', source: V, object: pa({ selector: { matchLabels: { app: 'a*' } } }), message: 'wildcard is not supported in selector: "app=a*"' },
+  { rule: 'PA selector without labels', source: V, object: pa({ selector: {} }), level: 'warning', message: 'workload selector specified without labels' },
 ];
 
 describe("Istio's validation rules and messages", () => {
@@ -256,6 +265,21 @@ describe("Istio's validation rules and messages", () => {
     const result = loadYaml(JSON.stringify(row.object), 'x.yaml');
     const seen = result.problems.map((p) => ({ severity: p.severity, message: p.message, field: p.field }));
     expect(seen).toContainEqual({ severity: row.level ?? 'error', message: row.message, field: row.field ?? expect.anything() });
+  });
+
+  it('accepts the PeerAuthentication shapes of Istio\'s docs (mesh, namespace, workload with port-level mTLS), v1 and v1beta1', () => {
+    const ok = [
+      pa({ mtls: { mode: 'STRICT' } }),
+      { ...pa({ mtls: { mode: 'PERMISSIVE' } }), apiVersion: 'security.istio.io/v1beta1' },
+      pa({ selector: { matchLabels: { app: 'a' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { 8080: { mode: 'DISABLE' }, 9000: {} } }),
+    ];
+    for (const o of ok) {
+      const result = loadYaml(JSON.stringify(o), 'x.yaml');
+      expect(result.problems).toEqual([]);
+      expect(result.objects.map((x) => x.kind)).toEqual(['PeerAuthentication']);
+    }
+    const bad = loadYaml(JSON.stringify(pa({ mtls: { mode: 'SOMETIMES' } })), 'x.yaml');
+    expect(bad.problems.map((p) => [p.severity, p.field])).toEqual([['error', 'spec.mtls.mode']]);
   });
 
   it('names the Istio source of every rule', () => {

@@ -4,6 +4,7 @@ import { createCollector } from './collector.js';
 import { checkDestinationRule } from './destination-rule.js';
 import { checkGateway } from './gateway.js';
 import { checkServiceEntry } from './service-entry.js';
+import { checkPeerAuthentication } from './peer-authentication.js';
 import { checkMetadata } from './metadata.js';
 import { checkResourceLimits } from './resource-limits.js';
 import { checkVirtualService } from './virtual-service.js';
@@ -23,7 +24,7 @@ export function validateConfigObject(obj: ConfigObject): ConfigProblem[] {
     name: obj.metadata.name,
     ...(obj.origin ? { origin: obj.origin } : {}),
   }, problems);
-  if (obj.kind !== 'VirtualService' && obj.kind !== 'DestinationRule' && obj.kind !== 'Gateway' && obj.kind !== 'ServiceEntry') return problems;
+  if (obj.kind !== 'VirtualService' && obj.kind !== 'DestinationRule' && obj.kind !== 'Gateway' && obj.kind !== 'ServiceEntry' && obj.kind !== 'PeerAuthentication') return problems;
   if (!checkMetadata(c, obj.metadata)) return problems;
   if (!checkResourceLimits(c, obj)) return problems;
   switch (obj.kind) {
@@ -31,6 +32,7 @@ export function validateConfigObject(obj: ConfigObject): ConfigProblem[] {
     case 'DestinationRule': checkDestinationRule(c, obj); break;
     case 'Gateway': checkGateway(c, obj); break;
     case 'ServiceEntry': checkServiceEntry(c, obj); break;
+    case 'PeerAuthentication': checkPeerAuthentication(c, obj); break;
     default: break;
   }
   return problems;

@@ -58,7 +58,13 @@ function duplicateFilterChainMatches(l: listenerV3.Listener): FieldProblem[] {
   return out;
 }
 
+/**
+ * Envoy requires unique chain names only when the listener selects chains by name through
+ * `filter_chain_matcher` (filter_chain_manager_impl.cc setupFilterChainMatcher); without it, names
+ * may repeat, as istiod's inbound chains do (`0.0.0.0_9080` for the mTLS and the plaintext chain).
+ */
 function duplicateFilterChainNames(l: listenerV3.Listener): FieldProblem[] {
+  if (!l.filterChainMatcher) return [];
   const seen = new Map<string, number>();
   const out: FieldProblem[] = [];
   l.filterChains.forEach((fc, i) => {
@@ -171,7 +177,7 @@ export const SEMANTIC_VISIT_TYPES: ReadonlySet<string> = new Set([HCM, ROUTE_CON
 export const ENVOY_SEMANTIC_CHECKS: readonly EnvoySemanticCheck[] = [
   { rule: 'envoy.listener_address', typeUrl: TypeUrl.Listener, description: 'a socket listener has an address', check: (l) => listenerAddress(l as listenerV3.Listener) },
   { rule: 'envoy.duplicate_filter_chain_match', typeUrl: TypeUrl.Listener, description: 'no two filter chains of a listener match the same connections', check: (l) => duplicateFilterChainMatches(l as listenerV3.Listener) },
-  { rule: 'envoy.duplicate_filter_chain_name', typeUrl: TypeUrl.Listener, description: 'filter chain names are unique within a listener', check: (l) => duplicateFilterChainNames(l as listenerV3.Listener) },
+  { rule: 'envoy.duplicate_filter_chain_name', typeUrl: TypeUrl.Listener, description: 'filter chain names are unique within a listener that uses filter_chain_matcher', check: (l) => duplicateFilterChainNames(l as listenerV3.Listener) },
   { rule: 'envoy.terminal_filter', typeUrl: TypeUrl.Listener, description: 'the terminal network filter (HCM, tcp_proxy) is last, and only it', check: (l) => terminalNetworkFilters(l as listenerV3.Listener) },
   { rule: 'envoy.http_router_last', typeUrl: TypeUrl.Listener, description: 'every HttpConnectionManager ends its http_filters with the router, and only there', check: (_, v) => routerLast(v) },
   { rule: 'envoy.duplicate_domain', typeUrl: TypeUrl.RouteConfiguration, description: 'a domain appears in one virtual host of a route configuration', check: (_, v) => duplicateDomains(v) },

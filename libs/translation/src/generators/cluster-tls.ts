@@ -4,6 +4,7 @@ import type { ClientTLSSettings, MeshConfig } from '@minipilot/config';
 import { httpOptionsOf, isHttp2Draft, rawBufferSocket, sdsSecretConfig, upstreamTlsSocket, type ClusterDraft } from '../builders/cluster.js';
 import type { PolicyWarn } from './cluster-traffic-policy.js';
 import type { ProxyView } from '../proxy.js';
+import type { MtlsMode } from '../model/peer-authentication.js';
 
 /**
  * Where stock Envoy finds the system CA bundle for `caCertificates: system` (the default): the
@@ -30,6 +31,8 @@ export interface UpstreamTlsInput {
   readonly meshExternal: boolean;
   readonly registry: 'Kubernetes' | 'External';
   readonly drWithSelector: boolean;
+  /** What the destination accepts (serviceMtlsMode): auto-mTLS is off for DISABLE and UNKNOWN. */
+  readonly serviceMtlsMode: MtlsMode | 'UNKNOWN';
   readonly warn: PolicyWarn;
 }
 
@@ -42,9 +45,11 @@ export interface UpstreamTlsInput {
  *   `kubernetes://NAME` over ADS (gateways, or DestinationRules with a workloadSelector; istiod
  *   skips it on other sidecars).
  * - ISTIO_MUTUAL and auto mTLS need the workload certificate `default` and root `ROOTCA`, which only
- *   istio-proxy's agent serves: emitted for istio-proxy only (auto mTLS as `tlsMode-istio` /
- *   `tlsMode-disabled` transport socket matches, never on ORIGINAL_DST clusters); for stock Envoy
- *   ISTIO_MUTUAL is skipped with a warning (traffic goes in plaintext).
+ *   istio-proxy's agent serves: emitted for istio-proxy only; for stock Envoy ISTIO_MUTUAL is
+ *   skipped with a warning (traffic goes in plaintext). Auto mTLS applies unless the destination's
+ *   mode is DISABLE or UNKNOWN (see serviceMtlsMode): as `tlsMode-istio` / `tlsMode-disabled`
+ *   transport socket matches, or on ORIGINAL_DST clusters (whose endpoints all have sidecars) as
+ *   the cluster's transport socket.
  * - Proxyless gRPC rejects SDS secret configs: no TLS, with a warning if the DestinationRule asks.
  */
 export function applyUpstreamTls(draft: ClusterDraft, input: UpstreamTlsInput): void {
@@ -56,7 +61,11 @@ export function applyUpstreamTls(draft: ClusterDraft, input: UpstreamTlsInput): 
   }
   if (!tls) {
     const originalDst = c.clusterDiscoveryType.case === 'type' && c.clusterDiscoveryType.value === clusterV3.Cluster_DiscoveryType.ORIGINAL_DST;
-    if (!input.mesh.enableAutoMtls || input.meshExternal || originalDst || !proxy.istioProxy) return;
+    if (!input.mesh.enableAutoMtls || input.meshExternal || !proxy.istioProxy || input.serviceMtlsMode === 'DISABLE' || input.serviceMtlsMode === 'UNKNOWN') return;
+    if (originalDst) {
+      c.transportSocket = upstreamTlsSocket(istioMutualContext(draft, input.serviceAccounts, input.sni));
+      return;
+    }
     c.transportSocketMatches = [
       create(clusterV3.Cluster_TransportSocketMatchSchema, { name: 'tlsMode-istio', match: { tlsMode: 'istio' }, transportSocket: upstreamTlsSocket(istioMutualContext(draft, input.serviceAccounts, input.sni)) }),
       create(clusterV3.Cluster_TransportSocketMatchSchema, { name: 'tlsMode-disabled', match: {}, transportSocket: rawBufferSocket() }),

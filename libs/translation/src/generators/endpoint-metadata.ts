@@ -16,8 +16,9 @@ export const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
  * owner references; a DNS ServiceEntry's own host gives `;;;;`) and, for workloads labelled
  * `security.istio.io/tlsMode: istio` (or ServiceEntry endpoints with a service account),
  * `envoy.transport_socket_match.tlsMode: istio`, which auto-mTLS transport socket matches select.
+ * `mtlsEnabled`, when given, replaces the label check (EDS: istiod's mtlsChecker, see auto-mtls.ts).
  */
-export function endpointMetadata(e: EndpointModel, service: ServiceModel, push: PushContext): Record<string, JsonObject> {
+export function endpointMetadata(e: EndpointModel, service: ServiceModel, push: PushContext, mtlsEnabled?: boolean): Record<string, JsonObject> {
   const out: Record<string, JsonObject> = {};
   const synthetic = service.registry === 'External' && e.address === service.hostname && Object.keys(e.labels).length === 0;
   if (synthetic) {
@@ -30,7 +31,15 @@ export function endpointMetadata(e: EndpointModel, service: ServiceModel, push: 
     const rev = l['service.istio.io/canonical-revision'] ?? l['app.kubernetes.io/version'] ?? l['version'] ?? 'latest';
     out['istio'] = { workload: `${workload};${service.namespace};${name};${rev === 'latest' ? '' : rev};${DEFAULT_CLUSTER_ID}` };
   }
-  const mode = e.labels[TLS_MODE_LABEL] ?? (service.registry === 'External' && e.serviceAccount ? 'istio' : undefined);
-  if (mode === 'istio') out['envoy.transport_socket_match'] = { tlsMode: 'istio' };
+  if (mtlsEnabled ?? endpointTlsMode(e, service) === 'istio') out['envoy.transport_socket_match'] = { tlsMode: 'istio' };
   return out;
+}
+
+/**
+ * An endpoint's TLS mode (istiod's IstioEndpoint.TLSMode): the `security.istio.io/tlsMode` label
+ * (`istio` once a sidecar is injected), `istio` for ServiceEntry endpoints with a service account,
+ * else `disabled`.
+ */
+export function endpointTlsMode(e: EndpointModel, service: ServiceModel): string {
+  return e.labels[TLS_MODE_LABEL] ?? (service.registry === 'External' && e.serviceAccount ? 'istio' : 'disabled');
 }

@@ -4,6 +4,7 @@ import { applyLocalityLb, localityLbPlan } from './locality-lb.js';
 import { endpointMetadata } from './endpoint-metadata.js';
 import { outboundClusterRefs, refEndpoints, type OutboundClusterRef } from './outbound-cluster-refs.js';
 import type { EndpointModel } from '../model/service.js';
+import { endpointMtlsEnabled } from './auto-mtls.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ProxyView } from '../proxy.js';
 import { NO_MEMO, loadAssignmentKey, type ResourceMemo } from '../cache-keys.js';
@@ -13,7 +14,8 @@ import { NO_MEMO, loadAssignmentKey, type ResourceMemo } from '../cache-keys.js'
  * the cluster (minipilot always uses the cluster name as EDS service name, so a CLA can be re-sent
  * whenever its cluster changes). Endpoints are the service port's ready endpoints whose labels
  * contain the subset's labels (not-ready ones are left out, as istiod ≤1.30 does by default),
- * grouped by locality with istiod's workload and tlsMode metadata; ServiceEntry endpoints that are
+ * grouped by locality with istiod's workload and tlsMode metadata (tlsMode only where auto-mTLS may
+ * use it: see endpointMtlsEnabled); ServiceEntry endpoints that are
  * not IP addresses are dropped (Envoy EDS needs IPs). Locality load balancing (DestinationRule or
  * mesh `localityLbSetting`) sets priorities and weights relative to the proxy's locality, as
  * istiod's EndpointBuilder does. A cluster without endpoints gets an empty
@@ -35,7 +37,7 @@ export function buildEndpoints(proxy: ProxyView, push: PushContext, memo: Resour
  */
 export function refLoadAssignment(ref: OutboundClusterRef, endpoints: readonly EndpointModel[], proxy: Pick<ProxyView, 'locality' | 'labels'>, push: PushContext): endpointV3.ClusterLoadAssignment {
   const groups = groupByLocality(endpoints);
-  const cla = localityGroupedAssignment(ref.name, groups, (e) => endpointMetadata(e, ref.service, push));
+  const cla = localityGroupedAssignment(ref.name, groups, (e) => endpointMetadata(e, ref.service, push, endpointMtlsEnabled(e, ref, push)));
   const plan = localityLbPlan(ref.policy, push.mesh);
   if (plan) applyLocalityLb(cla, groups, plan, proxy.locality, proxy.labels);
   return cla;

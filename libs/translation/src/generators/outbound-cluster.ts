@@ -9,6 +9,7 @@ import { applyUpstreamTls, dnsSrvSubsetKey } from './cluster-tls.js';
 import { refLoadAssignment } from './endpoints.js';
 import { localityLbPlan, wantsLocalityWeightedLbConfig } from './locality-lb.js';
 import { clusterStatName } from './cluster-stat-name.js';
+import { serviceMtlsMode } from './auto-mtls.js';
 import { refEndpoints, type OutboundClusterRef } from './outbound-cluster-refs.js';
 import { serviceAccountsOf, serviceEntryPort } from './service-identity.js';
 import type { PushContext } from '../model/push-context.js';
@@ -73,7 +74,7 @@ export function buildOutboundCluster(ref: OutboundClusterRef, proxy: ProxyView, 
   applyUpstreamTls(draft, {
     proxy, mesh: push.mesh, tls: policy?.tls, sni: dnsSrvSubsetKey(port.port, ref.subset, service.hostname),
     serviceAccounts: serviceAccountsOf(service, push), meshExternal: service.meshExternal, registry: service.registry,
-    drWithSelector: ref.destinationRule?.workloadSelector ?? false, warn: policyWarn,
+    drWithSelector: ref.destinationRule?.workloadSelector ?? false, serviceMtlsMode: serviceMtlsMode(service, port, policy, push), warn: policyWarn,
   });
   if (c.clusterDiscoveryType.case === 'type' && c.clusterDiscoveryType.value === D.ORIGINAL_DST) c.lbPolicy = clusterV3.Cluster_LbPolicy.CLUSTER_PROVIDED;
   if (ref.discovery === 'EDS') c.edsClusterConfig = edsClusterConfig(ref.name);

@@ -1,16 +1,13 @@
-import { create } from '@bufbuild/protobuf';
-import { routeV3, hcmV3, type listenerV3 } from '@minipilot/envoy-api';
+import type { listenerV3 } from '@minipilot/envoy-api';
 import { listener, filterChain, listenerFilter } from '../builders/listener.js';
 import { tcpProxyFilter } from '../builders/tcp-proxy.js';
-import { routeConfiguration, virtualHost, routeAction } from '../builders/route.js';
-import { duration, millis } from '../builders/common.js';
-import { clusterName, BLACKHOLE_CLUSTER, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
+import { millis } from '../builders/common.js';
+import { clusterName, BLACKHOLE_CLUSTER } from '../names.js';
 import { isHttpProtocol } from '../model/protocol.js';
 import { visibleServices } from './clusters.js';
 import { addToListenerEntry, istioServiceOrder, newListenerEntry, type OutboundListenerEntry } from './listener-conflict.js';
 import { passthroughEndpointBinds } from './passthrough-binds.js';
 import { catchAllCluster, passthroughFilterChain, placeOutboundChains } from './outbound-fallthrough.js';
-import { serviceTargets } from './service-targets.js';
 import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import { outboundTcpChains } from './tcp-chains.js';
@@ -18,6 +15,7 @@ import type { PushContext } from '../model/push-context.js';
 import type { Proxy, ProxyView } from '../proxy.js';
 import { NO_MEMO, type ResourceMemo } from '../cache-keys.js';
 import { revisionOf } from '../model/push-context.js';
+import { virtualInbound } from './virtual-inbound.js';
 
 const HTTP_ALPN = ['http/1.1', 'h2c'];
 
@@ -102,51 +100,5 @@ function virtualOutbound(push: PushContext): listenerV3.Listener {
       filterChain('virtualOutbound-blackhole', { destinationPort: port }, [tcpProxyFilter(BLACKHOLE_CLUSTER)]),
       filterChain('virtualOutbound-catchall-tcp', undefined, [tcpProxyFilter(catchAllCluster(push))]),
     ],
-  });
-}
-
-/**
- * `virtualInbound` on 15006: a loop guard, one plaintext chain per service target port (HTTP with an
- * inline route configuration to `inbound|<port>||`, or tcp_proxy), and passthrough chains to
- * InboundPassthroughCluster. mTLS chains need the mesh's workload certificates, which minipilot
- * does not issue yet, so only plaintext (PERMISSIVE's raw_buffer half) is generated.
- */
-function virtualInbound(proxy: Proxy, push: PushContext): listenerV3.Listener {
-  const port = push.mesh.proxyInboundListenPort;
-  const chains: listenerV3.FilterChain[] = [filterChain('virtualInbound-blackhole', { destinationPort: port }, [tcpProxyFilter(BLACKHOLE_CLUSTER)])];
-  for (const t of serviceTargets(proxy, push)) {
-    const cluster = clusterName('inbound', t.targetPort, '', '');
-    const name = `0.0.0.0_${t.targetPort}`;
-    if (isHttpProtocol(t.port.protocol) || t.port.protocol === 'Unsupported') {
-      const grpc = t.port.protocol === 'GRPC';
-      const action = routeAction(cluster);
-      action.timeout = duration('0s');
-      action.maxStreamDuration = create(routeV3.RouteAction_MaxStreamDurationSchema, { maxStreamDuration: duration('0s'), grpcTimeoutHeaderMax: duration('0s') });
-      if (!grpc) action.retryPolicy = create(routeV3.RetryPolicySchema, { retryOn: 'reset-before-request', numRetries: 2 });
-      const route = create(routeV3.RouteSchema, {
-        name: 'default', match: { pathSpecifier: { case: 'prefix', value: '/' } }, action: { case: 'route', value: action },
-        decorator: { operation: `${t.service.hostname}:${t.port.port}/*` },
-      });
-      const rc = routeConfiguration(cluster, [virtualHost(`inbound|http|${t.targetPort}`, ['*'], [route])], { validateClusters: false });
-      chains.push(filterChain(name, { destinationPort: t.targetPort, transportProtocol: 'raw_buffer' }, [
-        sidecarHttpFilter(proxy, 'inbound', '0.0.0.0', t.targetPort, { routeConfig: rc }, { forwardClientCertDetails: hcmV3.HttpConnectionManager_ForwardClientCertDetails.APPEND_FORWARD }),
-      ]));
-    } else {
-      chains.push(filterChain(name, { destinationPort: t.targetPort }, [tcpProxyFilter(cluster)]));
-    }
-  }
-  const passthroughRoute = create(routeV3.RouteSchema, {
-    name: 'default', match: { pathSpecifier: { case: 'prefix', value: '/' } },
-    action: { case: 'route', value: Object.assign(routeAction(INBOUND_PASSTHROUGH_CLUSTER), { timeout: duration('0s') }) },
-  });
-  chains.push(filterChain('virtualInbound-catchall-http', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [
-    sidecarHttpFilter(proxy, 'inbound', '0.0.0.0', port, { routeConfig: routeConfiguration('InboundPassthroughCluster', [virtualHost('inbound|http|0', ['*'], [passthroughRoute])], { validateClusters: false }) }),
-  ]));
-  return listener({
-    name: 'virtualInbound', address: '0.0.0.0', port, useOriginalDst: true, trafficDirection: Direction.INBOUND,
-    continueOnListenerFiltersTimeout: true, listenerFiltersTimeout: millis(0),
-    filterChains: chains,
-    defaultFilterChain: filterChain('virtualInbound', undefined, [tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER)]),
-    listenerFilters: [listenerFilter('original_dst'), listenerFilter('http_inspector')],
   });
 }

@@ -6,6 +6,10 @@ import { resolveHost, hostMatches } from './host.js';
 import type { ServiceModel, EndpointModel } from './service.js';
 import { indexDelegation } from './delegation-index.js';
 import type { ServiceAlias } from './service-aliases.js';
+import { istioOrder } from './istio-order.js';
+import { buildPeerAuthenticationIndex, type PeerAuthenticationIndex } from './peer-authentication.js';
+
+export { istioOrder } from './istio-order.js';
 
 /** A VirtualService with its hosts and gateways resolved in its namespace (istiod's virtualservice controller). */
 export interface VirtualServiceModel {
@@ -87,6 +91,8 @@ export interface PushContext {
   endpointsFingerprint(hostname: string, port: number): string;
   /** The fingerprint of the config object a service came from (its `configKey`), see {@link revisionOf}. */
   serviceRevision(service: ServiceModel): string;
+  /** The PeerAuthentications (mTLS modes of workloads and namespaces). */
+  readonly peerAuthentication: PeerAuthenticationIndex;
 }
 
 const revisions = new WeakMap<object, number>();
@@ -250,6 +256,7 @@ export function buildPushContext(config: ConfigSnapshot, mesh: MeshConfig = DEFA
     selectorSignature,
     endpointsFingerprint,
     serviceRevision,
+    peerAuthentication: buildPeerAuthenticationIndex(config, mesh.rootNamespace),
   });
 }
 
@@ -298,10 +305,3 @@ function mergeRules(chosen: readonly DestinationRuleConfig[], workloadSelector: 
   return Object.freeze({ configs: chosen, subsets, workloadSelector, ...(tp ? { trafficPolicy: tp } : {}) });
 }
 
-/** istiod's config order: creationTimestamp (missing counts as equal), then name, then namespace. */
-export function istioOrder(a: { metadata: { creationTimestamp?: string; name: string; namespace: string } }, b: typeof a): number {
-  const ta = a.metadata.creationTimestamp ? Date.parse(a.metadata.creationTimestamp) : NaN;
-  const tb = b.metadata.creationTimestamp ? Date.parse(b.metadata.creationTimestamp) : NaN;
-  if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return ta - tb;
-  return a.metadata.name.localeCompare(b.metadata.name) || a.metadata.namespace.localeCompare(b.metadata.namespace);
-}

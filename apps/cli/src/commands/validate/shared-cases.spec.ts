@@ -200,8 +200,8 @@ spec:
       expect(json.problems.map((p) => [p.severity, p.code ?? '', p.line, p.text])).toEqual([
         ['error', '', 17, `Error [DestinationRule shop/?] ${file}:17: metadata.name: name is required: every object needs metadata.name`],
         ['warning', 'IST0130', 23, `Warning [IST0130] [VirtualService shop/vs] ${file}:23: spec.http[1]: virtualService rule #1 not used (only the last rule can have no matches)`],
-        ['warning', '', 3, `Warning [Sidecar shop/default] ${file}:3: Sidecar (networking.istio.io/v1) is not checked: minipilot validates VirtualService, DestinationRule, Gateway and ServiceEntry only; use istioctl validate for this kind`],
-        ['warning', '', 8, `Warning [HTTPRoute default/r] ${file}:8: HTTPRoute (gateway.networking.k8s.io/v1) is not checked: minipilot validates VirtualService, DestinationRule, Gateway and ServiceEntry only; use istioctl validate for this kind`],
+        ['warning', '', 3, `Warning [Sidecar shop/default] ${file}:3: Sidecar (networking.istio.io/v1) is not checked: minipilot validates VirtualService, DestinationRule, Gateway, ServiceEntry and PeerAuthentication only; use istioctl validate for this kind`],
+        ['warning', '', 8, `Warning [HTTPRoute default/r] ${file}:8: HTTPRoute (gateway.networking.k8s.io/v1) is not checked: minipilot validates VirtualService, DestinationRule, Gateway, ServiceEntry and PeerAuthentication only; use istioctl validate for this kind`],
       ]);
       expect(json.summary.notChecked).toEqual({ 'Sidecar': 1, 'HTTPRoute.gateway.networking.k8s.io': 1 });
       expect(json.summary.skipped).toEqual({ Deployment: 1 });

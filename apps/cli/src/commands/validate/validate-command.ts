@@ -15,7 +15,7 @@ interface ValidateFlags {
  * the line being the object's, and a summary. Findings that are `istioctl analyze` messages carry
  * their code and analyze's level (`Error [IST0101] [VirtualService default/b] b.yaml:3: ...`: a
  * route to a missing subset is an Error, as in analyze). Istio and Gateway API kinds minipilot does
- * not check (Sidecar, PeerAuthentication, HTTPRoute...) are each warned about. Exits 0 when nothing
+ * not check (Sidecar, AuthorizationPolicy, HTTPRoute...) are each warned about. Exits 0 when nothing
  * is at error level (warnings allowed), 1 otherwise, 2 when input cannot be read (missing path,
  * YAML syntax error). `-o json` prints the same report as JSON. `--no-analysis` skips the cross-resource checks and judges each resource alone
  * (`istioctl validate`; by default the command also does what `istioctl analyze` and the server do).

@@ -75,7 +75,7 @@ function isIstioLike(o: IgnoredObject): boolean {
 
 /** The warning for an Istio or Gateway API object minipilot does not validate (istioctl would). */
 function notCheckedProblem(o: IgnoredObject): ConfigProblem {
-  const message = `${o.kind} (${o.apiVersion}) is not checked: minipilot validates VirtualService, DestinationRule, Gateway and ServiceEntry only; use istioctl validate for this kind`;
+  const message = `${o.kind} (${o.apiVersion}) is not checked: minipilot validates VirtualService, DestinationRule, Gateway, ServiceEntry and PeerAuthentication only; use istioctl validate for this kind`;
   return { severity: 'warning', kind: o.kind, namespace: o.namespace ?? 'default', name: o.name, message, ...(o.origin ? { origin: o.origin } : {}) };
 }
 
