@@ -12,15 +12,15 @@ import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import { outboundTcpChains } from './tcp-chains.js';
 import { sameTcpListenerClass } from './listener-protocol.js';
+import { buildSniffedListener, HTTP_ALPN } from './sniffed-listener.js';
 import { serviceEntryPassthroughBinds } from './passthrough-binds.js';
 import { catchAllCluster, passthroughFilterChain, placeOutboundChains } from './outbound-fallthrough.js';
 import type { PushContext } from '../model/push-context.js';
 import type { ServiceModel } from '../model/service.js';
 import type { Proxy, ProxyView } from '../proxy.js';
-import { NO_MEMO, type ResourceMemo } from '../cache-keys.js';
+import { NO_MEMO, sniffedListenerKey, type ResourceMemo } from '../cache-keys.js';
 import { revisionOf } from '../model/push-context.js';
 
-const HTTP_ALPN = ['http/1.1', 'h2c'];
 
 /**
  * A sidecar's listeners: per-port outbound listeners (`0.0.0.0_9080` for HTTP ports, shared by all
@@ -77,7 +77,7 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
     if (e.protocol === 'HTTP') {
       out.push(memo(`lds|http|${name}|${classKey}`, () => listener({
         ...common,
-        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sidecarRouteName(e.port) })])],
+        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: [...HTTP_ALPN] }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName: sidecarRouteName(e.port) })])],
         defaultFilterChain: passthroughFilterChain(push),
         listenerFilters: [listenerFilter('http_inspector')],
       })));
@@ -85,12 +85,9 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
       const svc = e.services[0]!;
       // On 0.0.0.0 (no VIP) the HTTP chain shares the port's route configuration (istiod buildSidecarOutboundHTTPListenerOpts).
       const routeConfigName = e.bind === '0.0.0.0' ? sidecarRouteName(e.port) : sniffedRouteName(svc, e.port);
-      out.push(memo(`lds|sniffed|${name}|${svc.hostname}|s${push.serviceRevision(svc)}|${classKey}`, () => listener({
-        ...common,
-        filterChains: [filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName })])],
-        defaultFilterChain: filterChain('', undefined, [tcpProxyFilter(clusterName('outbound', e.port, '', svc.hostname))]),
-        listenerFilters: [listenerFilter('http_inspector')],
-      })));
+      const build = () => buildSniffedListener(proxy, push, { common, service: svc, bind: e.bind, port: e.port, routeConfigName }, warn);
+      const key = sniffedListenerKey(proxy, push, svc, name);
+      out.push(key ? memo(key, build) : build());
     } else {
       out.push(listener({ ...common, ...placeOutboundChains(outboundTcpChains(proxy, push, e.services, e.port, e.bind, warn), push) }));
     }
@@ -144,7 +141,7 @@ function virtualInbound(proxy: Proxy, push: PushContext): listenerV3.Listener {
     name: 'default', match: { pathSpecifier: { case: 'prefix', value: '/' } },
     action: { case: 'route', value: Object.assign(routeAction(INBOUND_PASSTHROUGH_CLUSTER), { timeout: duration('0s') }) },
   });
-  chains.push(filterChain('virtualInbound-catchall-http', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [
+  chains.push(filterChain('virtualInbound-catchall-http', { transportProtocol: 'raw_buffer', applicationProtocols: [...HTTP_ALPN] }, [
     sidecarHttpFilter(proxy, 'inbound', '0.0.0.0', port, { routeConfig: routeConfiguration('InboundPassthroughCluster', [virtualHost('inbound|http|0', ['*'], [passthroughRoute])], { validateClusters: false }) }),
   ]));
   return listener({
