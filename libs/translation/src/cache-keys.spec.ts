@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { createConfigSnapshot, loadYaml, withMeshDefaults, type ConfigObject, type MeshConfig } from '@minipilot/config';
 import { buildPushContext } from './model/push-context.js';
 import { outboundClusterRefs } from './generators/outbound-cluster-refs.js';
-import { loadAssignmentKey, outboundClusterKey, virtualHostKey, workloadResourcesKey, type ResourceMemo } from './cache-keys.js';
+import { loadAssignmentKey, outboundClusterKey, sniffedListenerKey, virtualHostKey, workloadResourcesKey, type ResourceMemo } from './cache-keys.js';
 import { buildSidecarRoutes } from './generators/sidecar-routes.js';
 import { proxyKeys } from './view-key.js';
 import { parseProxy } from './proxy.js';
@@ -272,5 +272,31 @@ spec: ${spec}`).objects];
       expect(k1.claims.get(reviews)).not.toBe(k0.claims.get(reviews));
       expect(k1.claims.get(ratings)).toBe(k0.claims.get(ratings));
     });
+  });
+
+
+  it('of a sniffed listener follow the service\'s DestinationRule and IDLE_TIMEOUT, and are not made when a tcp VirtualService routes it', () => {
+    const entry = loadYaml(`apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: cache, namespace: default}
+spec: {hosts: [cache.example.com], resolution: DNS, ports: [{name: auto, number: 7000}]}`).objects;
+    const rule = loadYaml(`apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cache, namespace: default}
+spec: {host: cache.example.com, trafficPolicy: {connectionPool: {tcp: {idleTimeout: 5m}}}}`).objects;
+    const tcpRoute = loadYaml(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: cache, namespace: default}
+spec: {hosts: [cache.example.com], tcp: [{route: [{destination: {host: other.example.com}}]}]}`).objects;
+    const key = (proxy: ReturnType<typeof sidecar>, objects: readonly ConfigObject[]) => {
+      const push = pushOf([...lab, ...objects]);
+      return sniffedListenerKey(proxyKeys(proxy, push).proxy, push, push.serviceByHostname('cache.example.com')!, '0.0.0.0_7000');
+    };
+    const a = sidecar('a-0', { app: 'a' });
+    expect(key(a, entry)).toBeDefined();
+    expect(key(sidecar('b-0', { app: 'b' }), entry)).toBe(key(a, entry));
+    expect(key(a, [...entry, ...rule])).not.toBe(key(a, entry));
+    expect(key(sidecar('a-0', { app: 'a' }, { IDLE_TIMEOUT: '30s' }), entry)).not.toBe(key(a, entry));
+    expect(key(a, [...entry, ...tcpRoute])).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { resolveHost } from './model/host.js';
 import { revisionOf, shortHash, type EffectiveDestinationRule, type PushContext, type VirtualServiceModel } from './model/push-context.js';
 import type { ServiceModel } from './model/service.js';
 import { serviceAccountsOf } from './generators/service-identity.js';
+import { virtualServiceForHost } from './generators/virtual-service-for-host.js';
 import type { OutboundClusterRef } from './generators/outbound-cluster-refs.js';
 import { localityLbKey, localityLbPlan } from './generators/locality-lb.js';
 import { endpointMtlsKey } from './generators/auto-mtls.js';
@@ -99,6 +100,19 @@ function hostKey(view: ProxyView, push: PushContext, subject: string, destinatio
   const vsPart = vs ? [vs.config, ...vs.delegates].map((c) => revisionOf(c)).join('+') : '-';
   const sig = vs && matchesBySourceLabels(vs) ? push.selectorSignature(view.labels) : '';
   return `vh|${subject}|v${vsPart}|n${view.namespace}|g${sig}|m${revisionOf(push.mesh)}|${dest.join(';')}`;
+}
+
+/**
+ * Cache key of a sidecar's sniffed outbound listener `name` for `svc`: the service, the proxy class,
+ * the mesh config, the service's DestinationRule seen from the proxy and the proxy's IDLE_TIMEOUT
+ * (the TCP chain's idle timeout). Undefined, so not cached, when the service's VirtualService has
+ * `tcp` routes: their matches and destinations would all have to enter the key.
+ */
+export function sniffedListenerKey(view: ProxyView, push: PushContext, svc: ServiceModel, name: string): string | undefined {
+  const vs = virtualServiceForHost(view, push, svc.hostname);
+  if ((vs?.config.spec.tcp?.length ?? 0) > 0) return undefined;
+  const dr = destinationRuleKey(push.destinationRule(view.namespace, svc.hostname, view.labels));
+  return `lds|sniffed|${name}|${svc.hostname}|s${push.serviceRevision(svc)}|${view.istioProxy ? 'i' : 'e'}|m${revisionOf(push.mesh)}|d${dr}|t${view.idleTimeout ?? ''}`;
 }
 
 /** Cache key of a route configuration assembled from virtual hosts with the given keys. */

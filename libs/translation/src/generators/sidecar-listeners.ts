@@ -2,7 +2,7 @@ import type { listenerV3 } from '@minipilot/envoy-api';
 import { listener, filterChain, listenerFilter } from '../builders/listener.js';
 import { tcpProxyFilter } from '../builders/tcp-proxy.js';
 import { millis } from '../builders/common.js';
-import { clusterName, BLACKHOLE_CLUSTER } from '../names.js';
+import { BLACKHOLE_CLUSTER } from '../names.js';
 import { isHttpProtocol } from '../model/protocol.js';
 import { visibleServices } from './clusters.js';
 import { addToListenerEntry, istioServiceOrder, newListenerEntry, type OutboundListenerEntry } from './listener-conflict.js';
@@ -11,13 +11,13 @@ import { catchAllCluster, passthroughFilterChain, placeOutboundChains } from './
 import { sidecarRouteName, sniffedRouteName } from './sidecar-routes.js';
 import { sidecarHttpFilter, Direction } from './sidecar-http.js';
 import { outboundTcpChains } from './tcp-chains.js';
+import { buildSniffedListener, HTTP_ALPN } from './sniffed-listener.js';
 import type { PushContext } from '../model/push-context.js';
 import type { Proxy, ProxyView } from '../proxy.js';
-import { NO_MEMO, type ResourceMemo } from '../cache-keys.js';
+import { NO_MEMO, sniffedListenerKey, type ResourceMemo } from '../cache-keys.js';
 import { revisionOf } from '../model/push-context.js';
 import { virtualInbound } from './virtual-inbound.js';
 
-const HTTP_ALPN = ['http/1.1', 'h2c'];
 
 /**
  * A sidecar's listeners: per-port outbound listeners (`0.0.0.0_9080` for HTTP ports, shared by all
@@ -63,7 +63,7 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
     };
     // HTTP listeners depend only on the port (routes come over RDS), sniffed ones on their service.
     const classKey = `${proxy.istioProxy ? 'i' : 'e'}|m${revisionOf(push.mesh)}`;
-    const httpChain = (routeConfigName: string) => filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: HTTP_ALPN }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName })]);
+    const httpChain = (routeConfigName: string) => filterChain('', { transportProtocol: 'raw_buffer', applicationProtocols: [...HTTP_ALPN] }, [sidecarHttpFilter(proxy, 'outbound', e.bind, e.port, { routeConfigName })]);
     if (e.http && e.tcp.length === 0) {
       out.push(memo(`lds|http|${name}|${classKey}`, () => listener({
         ...common,
@@ -74,12 +74,10 @@ function buildOutboundListeners(proxy: ProxyView, push: PushContext, warn: (mess
     } else if (e.http && e.bind !== '0.0.0.0') {
       const svc = e.tcp[0]!;
       const routed = e.routeService ?? svc;
-      out.push(memo(`lds|sniffed|${name}|${svc.hostname}|${routed.hostname}|s${push.serviceRevision(svc)}|${classKey}`, () => listener({
-        ...common,
-        filterChains: [httpChain(sniffedRouteName(routed, e.port))],
-        defaultFilterChain: filterChain('', undefined, [tcpProxyFilter(clusterName('outbound', e.port, '', svc.hostname))]),
-        listenerFilters: [listenerFilter('http_inspector')],
-      })));
+      // istiod's sniffed listener on a VIP: the service's TCP chains (VirtualService tcp routes, else tcp_proxy) beside the HTTP chain.
+      const build = () => buildSniffedListener(proxy, push, { common, service: svc, bind: e.bind, port: e.port, routeConfigName: sniffedRouteName(routed, e.port) }, warn);
+      const key = sniffedListenerKey(proxy, push, svc, name);
+      out.push(key ? memo(`${key}|r${routed.hostname}`, build) : build());
     } else if (e.http) {
       // HTTP and TCP services on one 0.0.0.0 port: the HTTP chain beside the TCP/TLS chains (istiod's sniffed merge).
       const placed = placeOutboundChains([httpChain(sidecarRouteName(e.port)), ...outboundTcpChains(proxy, push, e.tcp, e.port, e.bind, warn)], push);

@@ -215,3 +215,39 @@ spec:
     expect(run({ address: '10.9.9.9', port: 6379, protocol: 'tcp' })).toEqual({ listener: 'virtualOutbound', filterChain: 'virtualOutbound-catchall-tcp', cluster: catchAll(mode) });
   });
 });
+
+/** An address-less DNS ServiceEntry `name` for `host` with `ports`, and a VirtualService for the host with `routes` (YAML under spec). */
+const entryWithRoutes = (name: string, host: string, ports: string, routes: string): ConfigObject[] => [...loadYaml(`apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ${name}, namespace: default}
+spec: {hosts: [${host}], resolution: DNS, ports: ${ports}}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: ${name}, namespace: default}
+spec:
+  hosts: [${host}]
+${routes}`).objects];
+
+describe('an address-less TLS ServiceEntry with a VirtualService tls route: the route\'s SNI chain, the rest falls through (tls.go buildSidecarOutboundTLSFilterChainOpts)', () => {
+  const objs = entryWithRoutes('api', 'api.example.com', '[{name: tls, number: 443, protocol: TLS}]', `  tls:
+  - match: [{port: 443, sniHosts: [api.example.com]}]
+    route: [{destination: {host: egress.example.com, port: {number: 8443}}}]`);
+  it.each(MODES)('%s', (mode) => {
+    const run = (r: SimulationRequest): SimulationResult => simulate(objs, node, r, { mesh: meshOf(mode) });
+    // The VirtualService's match replaces the service's own chain (hasTLSMatch): no chain for the bare host any more.
+    expect(run({ port: 443, tls: 'tls', host: 'api.example.com' })).toEqual({ listener: '0.0.0.0_443', virtualService: 'default/api', cluster: 'outbound|8443||egress.example.com' });
+    expect(steps(run({ port: 443, tls: 'tls', host: 'www.example.com' }))).toEqual({ listener: '0.0.0.0_443', filterChain: 'PassthroughFilterChain', cluster: catchAll(mode) });
+  });
+});
+
+describe('a sniffed port without a VIP takes the VirtualService tcp route for non-HTTP traffic (listener.go ListenerProtocolAuto: tcpOpts + httpOpts)', () => {
+  const objs = entryWithRoutes('cache', 'cache.example.com', '[{name: auto, number: 7000}]', `  tcp:
+  - route: [{destination: {host: cache-primary.example.com, port: {number: 7000}}}]`);
+  it.each(MODES)('%s', (mode) => {
+    const run = (r: SimulationRequest): SimulationResult => simulate(objs, node, r, { mesh: meshOf(mode) });
+    expect(run({ address: '203.0.113.5', port: 7000, protocol: 'tcp' })).toEqual({ listener: '0.0.0.0_7000', virtualService: 'default/cache', cluster: 'outbound|7000||cache-primary.example.com' });
+    // HTTP is told apart by the HTTP inspector and routed by Host on RDS "7000"; the entry has no http routes, so its default route.
+    expect(steps(run({ port: 7000, host: 'cache.example.com' }))).toEqual({ listener: '0.0.0.0_7000', routeConfig: '7000', virtualHost: 'cache.example.com:7000', cluster: 'outbound|7000||cache.example.com' });
+  });
+});
