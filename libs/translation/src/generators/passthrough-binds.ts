@@ -15,7 +15,7 @@ import type { ServiceModel, ServicePortModel } from '../model/service.js';
  * which a listener shared by every workload of a scope cannot know.)
  */
 export function passthroughEndpointBinds(svc: ServiceModel, port: ServicePortModel, push: PushContext): readonly string[] | undefined {
-  if (svc.resolution !== 'Passthrough' || svc.addresses.length > 0 || isHttpProtocol(port.protocol) || port.protocol === 'UDP') return undefined;
+  if (svc.resolution !== 'Passthrough' || svc.addresses.length > 0 || (svc.cidrs?.length ?? 0) > 0 || isHttpProtocol(port.protocol) || port.protocol === 'UDP') return undefined;
   const ips = [...new Set(push.endpoints(svc.hostname, port.port).map((e) => e.address).filter((a) => parseIp(a) !== undefined))];
   if (ips.length > 0 || svc.registry === 'Kubernetes') return ips;
   const source = push.config.objects.get(svc.configKey);

@@ -18,10 +18,10 @@ import { NO_MEMO, sniffedListenerKey, type ResourceMemo } from '../cache-keys.js
 import { revisionOf } from '../model/push-context.js';
 import { virtualInbound } from './virtual-inbound.js';
 
-
 /**
  * A sidecar's listeners: per-port outbound listeners (`0.0.0.0_9080` for HTTP ports, shared by all
- * HTTP services on the port, RDS `"9080"`; `<VIP>_<port>` for TCP ports with tcp_proxy; sniffed
+ * HTTP services on the port, RDS `"9080"`; `<VIP>_<port>` for TCP ports with tcp_proxy, `0.0.0.0_<port>`
+ * for address-less ServiceEntries, with PassthroughFilterChain for what no chain matches; sniffed
  * ports with an HTTP chain and a TCP default), then `virtualOutbound` (15001) and
  * `virtualInbound` (15006). Outbound listeners do not bind: iptables redirects to 15001, whose
  * original-destination lookup hands connections to them.

@@ -20,7 +20,9 @@ export function outboundTcpChains(proxy: ProxyView, push: PushContext, services:
     const vs = virtualServiceForHost(proxy, push, service.hostname);
     const protocol = service.ports.find((p) => p.port === port)?.protocol;
     const tls = protocol === 'TLS' || protocol === 'HTTPS';
-    const target = { push, proxy, virtualServices: vs ? [vs] : [], gateway: 'mesh', port, service, sniOnDefault: bind === '0.0.0.0', onProblem: warn };
+    // A CIDR-addressed entry on 0.0.0.0 matches its prefixes (istiod listenerOpts.cidr).
+    const cidrs = bind === '0.0.0.0' && service.addresses.length === 0 ? service.cidrs ?? [] : [];
+    const target = { push, proxy, virtualServices: vs ? [vs] : [], gateway: 'mesh', port, service, sniOnDefault: bind === '0.0.0.0', destinationCidrs: cidrs, onProblem: warn };
     mergeFilterChains(chains, tls ? buildTlsFilterChains(target) : buildTcpFilterChains(target));
   }
   return chains;

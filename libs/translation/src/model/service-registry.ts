@@ -204,7 +204,8 @@ function serviceEntryServices(se: ServiceEntryConfig, mesh: MeshConfig): Service
     namespace: se.metadata.namespace,
     registry: 'External',
     ports,
-    addresses: (spec.addresses ?? []).filter((a) => !a.includes('/')),
+    addresses: (spec.addresses ?? []).flatMap((a) => (!a.includes('/') ? [a] : hostRoute(a) ?? [])),
+    cidrs: (spec.addresses ?? []).filter((a) => a.includes('/') && hostRoute(a) === undefined),
     resolution: RESOLUTION[spec.resolution ?? 'NONE'] ?? 'Passthrough',
     meshExternal: (spec.location ?? 'MESH_EXTERNAL') === 'MESH_EXTERNAL',
     exportTo: exportToOf(spec.exportTo, se.metadata.namespace, mesh.defaultServiceExportTo),
@@ -242,3 +243,8 @@ function serviceEntryEndpoints(se: ServiceEntryConfig, model: ServiceModel, pods
   return out;
 }
 
+/** The address of a host-route CIDR (`1.2.3.4/32`, `fd00::1/128`), which istiod treats as a plain address; undefined for any other. */
+function hostRoute(cidr: string): string | undefined {
+  const [addr = '', len] = cidr.split('/');
+  return (len === '32' && !addr.includes(':')) || (len === '128' && addr.includes(':')) ? addr : undefined;
+}

@@ -20,6 +20,11 @@ export interface ServiceModel {
   readonly ports: readonly ServicePortModel[];
   /** VIPs (ClusterIP or ServiceEntry addresses); empty if none. */
   readonly addresses: readonly string[];
+  /**
+   * A ServiceEntry's CIDR addresses (`10.1.0.0/16`; a /32 or /128 is a plain address instead): the
+   * service listens on 0.0.0.0 and its TCP/TLS chains match these prefixes (istiod listener.go).
+   */
+  readonly cidrs?: readonly string[];
   readonly resolution: Resolution;
   readonly meshExternal: boolean;
   /** Namespaces the service is visible to (`*` = all, `.` already resolved to its namespace). */

@@ -251,3 +251,26 @@ describe('a sniffed port without a VIP takes the VirtualService tcp route for no
     expect(steps(run({ port: 7000, host: 'cache.example.com' }))).toEqual({ listener: '0.0.0.0_7000', routeConfig: '7000', virtualHost: 'cache.example.com:7000', cluster: 'outbound|7000||cache.example.com' });
   });
 });
+
+describe('ServiceEntries with CIDR addresses: 0.0.0.0 with prefix-matching chains, the rest falls through (serviceentry_simulation_test.go TestServiceEntry)', () => {
+  const twoEntries = (a: string, b: string, protocol: string): ConfigObject[] => [...loadYaml(['blah1', 'blah2'].map((h, i) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: se${i + 1}, namespace: default}
+spec: {hosts: [${h}.somedomain], addresses: ["${i === 0 ? a : b}"], ports: [{number: 9999, name: port-9999, protocol: ${protocol}}]}`).join('\n---\n')).objects];
+  it.each(MODES)('%s', (mode) => {
+    const run = (objs: ConfigObject[], r: SimulationRequest): Step => steps(simulate(objs, node, r, { mesh: meshOf(mode) }));
+    // "identical CIDR (ignoring insignificant bits) is dropped": the second entry's chain conflicts, the first keeps the prefix.
+    const identical = twoEntries('1234:1f1:123:123:f816:3eff:feb8:2287/32', '1234:1f1:123:123:f816:3eff:febf:57ce/32', 'TCP');
+    expect(run(identical, { port: 9999, address: '1234:1f1:1:1:1:1:1:1', protocol: 'tcp' })).toEqual({ listener: '0.0.0.0_9999', cluster: 'outbound|9999||blah1.somedomain' });
+    // "overlapping CIDR": the longest prefix wins.
+    const overlapping = twoEntries('1234:1f1:123:123:f816:3eff:feb8:2287/16', '1234:1f1:123:123:f816:3eff:febf:57ce/32', 'TCP');
+    expect(run(overlapping, { port: 9999, address: '1234:1f1:123:123:f816:3eff:febf:57ce', protocol: 'tcp' })).toEqual({ listener: '0.0.0.0_9999', cluster: 'outbound|9999||blah2.somedomain' });
+    expect(run(overlapping, { port: 9999, address: '1234::1', protocol: 'tcp' })).toEqual({ listener: '0.0.0.0_9999', cluster: 'outbound|9999||blah1.somedomain' });
+    // listener.go buildListenerFromEntry: no chain is match-all, so an address outside every prefix falls through.
+    expect(run(overlapping, { port: 9999, address: '10.0.0.1', protocol: 'tcp' })).toEqual({ listener: '0.0.0.0_9999', filterChain: 'PassthroughFilterChain', cluster: catchAll(mode) });
+    // "partial overlap of IP", one address per entry here: plain addresses bind listeners of their own.
+    const partial = twoEntries('1.1.1.1', '2.2.2.2', 'TCP');
+    expect(run(partial, { port: 9999, address: '2.2.2.2', protocol: 'tcp' })).toEqual({ listener: '2.2.2.2_9999', cluster: 'outbound|9999||blah2.somedomain' });
+    expect(run(partial, { port: 9999, address: '1.1.1.1', protocol: 'tcp' })).toEqual({ listener: '1.1.1.1_9999', cluster: 'outbound|9999||blah1.somedomain' });
+  });
+});
