@@ -1,5 +1,6 @@
 #!/bin/sh
 # Generates libs/envoy-api/src/gen from Envoy's .proto files shipped in @grpc/grpc-js-xds.
+# Also istio-agent's NDS NameTable from proto/istio-api (written from Istio's published nds.proto).
 # Nothing is downloaded: buf's binary comes from @bufbuild/buf's platform package,
 # protoc-gen-es from node_modules/.bin. Output is deterministic for pinned versions.
 set -e

@@ -1,10 +1,5 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { register as registerXds } from '@grpc/grpc-js-xds';
-import { createFileSource } from '@minipilot/config-sources';
-import { startDiscoveryServer, type DiscoveryServer } from './discovery-server.js';
-import { createLogger } from './logger.js';
+import { startFileLab, type FileLab } from './testing/file-lab.js';
 import { startGreeterBackend, createXdsGreeterClient } from './testing/greeter.js';
 import { greeterRegistry } from './testing/greeter-registry.js';
 
@@ -27,32 +22,25 @@ spec:
 }
 
 describe('end to end: locality failover priorities reach a grpc-js-xds client', () => {
-  let dir: string;
-  let server: DiscoveryServer;
+  let lab: FileLab;
   let backends: { port: number; stop: () => Promise<void> }[];
   const clients: ReturnType<typeof createXdsGreeterClient>[] = [];
 
   beforeAll(async () => {
     backends = [await startGreeterBackend('us-east'), await startGreeterBackend('us-west')];
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'minipilot-locality-'));
-    fs.writeFileSync(path.join(dir, 'registry.yaml'), registry(backends[0]!.port, backends[1]!.port));
-    server = await startDiscoveryServer({
-      source: createFileSource({ dir, debounceMs: 50, maxDelayMs: 1000 }), sourceName: dir, grpcAddr: '127.0.0.1:0', monitoringAddr: '127.0.0.1:0',
-      logger: createLogger('warn'),
-    });
+    lab = await startFileLab('locality', { 'registry.yaml': registry(backends[0]!.port, backends[1]!.port) });
   });
 
   afterAll(async () => {
     for (const c of clients) c.close();
-    await server?.stop();
+    await lab?.stop();
     await Promise.all((backends ?? []).map((b) => b.stop()));
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   // The node ids carry an IP no Pod has (it is only an id; all traffic stays on 127.0.0.1): a
   // registry Pod at the proxy's IP would lend the proxy its labels and so its locality, as istiod does.
   const callsFrom = async (pod: string, ip: string, region: string): Promise<Set<string>> => {
-    const client = createXdsGreeterClient(server.xdsPort, `sidecar~${ip}~${pod}.default~default.svc.cluster.local`, region ? { region, zone: `${region}-a` } : {});
+    const client = createXdsGreeterClient(lab.server.xdsPort, `sidecar~${ip}~${pod}.default~default.svc.cluster.local`, region ? { region, zone: `${region}-a` } : {});
     clients.push(client);
     const seen = new Set<string>();
     for (let i = 0; i < 20; i++) seen.add(await client.call());

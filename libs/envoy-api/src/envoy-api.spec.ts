@@ -1,6 +1,6 @@
 import { create, toBinary, fromBinary, toJson, getOption, hasOption } from '@bufbuild/protobuf';
 import { anyPack } from '@bufbuild/protobuf/wkt';
-import { listenerV3, hcmV3, clusterV3, validate, envoyRegistry, messageSchemaFor, TypeUrl, PUSH_ORDER } from './index.js';
+import { listenerV3, hcmV3, clusterV3, validate, ndsV1, envoyRegistry, messageSchemaFor, isWildcardType, TypeUrl, PUSH_ORDER } from './index.js';
 
 describe('envoy-api', () => {
   it('round-trips a Listener with a packed HttpConnectionManager', () => {
@@ -14,6 +14,15 @@ describe('envoy-api', () => {
     const json = toJson(listenerV3.ListenerSchema, back, { registry: envoyRegistry }) as Record<string, any>;
     expect(json['apiListener']['apiListener']['@type']).toBe('type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager');
     expect(json['apiListener']['apiListener']['rds']['routeConfigName']).toBe('80');
+  });
+
+  it("round-trips istio-agent's NDS NameTable, a wildcard type like LDS and CDS (istiod IsWildcardTypeURL)", () => {
+    const table = create(ndsV1.NameTableSchema, { table: { 'reviews.default.svc.cluster.local': { ips: ['10.0.0.1'], registry: 'Kubernetes', shortname: 'reviews', namespace: 'default' } } });
+    const back = fromBinary(ndsV1.NameTableSchema, toBinary(ndsV1.NameTableSchema, table));
+    expect(back.table['reviews.default.svc.cluster.local']?.ips).toEqual(['10.0.0.1']);
+    expect(TypeUrl.NameTable).toBe('type.googleapis.com/istio.networking.nds.v1.NameTable');
+    expect([TypeUrl.NameTable, TypeUrl.Listener, TypeUrl.Cluster].every(isWildcardType)).toBe(true);
+    expect([TypeUrl.RouteConfiguration, TypeUrl.ClusterLoadAssignment, TypeUrl.Secret].some(isWildcardType)).toBe(false);
   });
 
   it('keeps protoc-gen-validate rules in the embedded descriptors', () => {

@@ -39,3 +39,4 @@ export * as udpaTypeV1 from './packages/udpa-type-v1.js';
 export * as xdsTypeV3 from './packages/xds-type-v3.js';
 export * as rpcStatus from './packages/rpc-status.js';
 export * as validate from './packages/validate.js';
+export * as ndsV1 from './packages/nds-v1.js';

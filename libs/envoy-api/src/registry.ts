@@ -24,6 +24,7 @@ import { file_envoy_service_discovery_v3_discovery } from './gen/envoy/service/d
 import { file_envoy_service_status_v3_csds } from './gen/envoy/service/status/v3/csds_pb.js';
 import { file_udpa_type_v1_typed_struct } from './gen/udpa/type/v1/typed_struct_pb.js';
 import { file_xds_type_v3_typed_struct } from './gen/xds/type/v3/typed_struct_pb.js';
+import { file_istio_networking_nds_v1_nds } from './gen/istio/networking/nds/v1/nds_pb.js';
 
 /**
  * Every generated file minipilot emits or reads (their imports come along), so `Any` fields can be
@@ -55,6 +56,7 @@ export const envoyRegistry: Registry = createRegistry(
   file_envoy_service_status_v3_csds,
   file_udpa_type_v1_typed_struct,
   file_xds_type_v3_typed_struct,
+  file_istio_networking_nds_v1_nds,
 );
 
 /** Looks up a message schema by type URL (`type.googleapis.com/<name>`) or full name; undefined if unknown. */

@@ -8,6 +8,8 @@ export const TypeUrl = {
   Cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
   ClusterLoadAssignment: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
   Secret: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret',
+  /** istio-agent's DNS name table (NDS, Istio's `pkg/dns/proto/nds.proto`): one resource with an empty name. */
+  NameTable: 'type.googleapis.com/istio.networking.nds.v1.NameTable',
 } as const;
 
 /** One of the type URLs in {@link TypeUrl}. */
@@ -25,18 +27,23 @@ export const PUSH_ORDER: readonly TypeUrl[] = [
   TypeUrl.RouteConfiguration,
 ];
 
-/** Short names used in logs, metrics and the CLI (`cds`, `eds`, `lds`, `rds`, `sds`). */
+/** Short names used in logs, metrics and the CLI (`cds`, `eds`, `lds`, `rds`, `sds`, `nds`). */
 export const typeShortName: Readonly<Record<TypeUrl, string>> = {
   [TypeUrl.Listener]: 'lds',
   [TypeUrl.RouteConfiguration]: 'rds',
   [TypeUrl.Cluster]: 'cds',
   [TypeUrl.ClusterLoadAssignment]: 'eds',
   [TypeUrl.Secret]: 'sds',
+  [TypeUrl.NameTable]: 'nds',
 };
 
-/** True for the types whose SotW responses must hold the full set (LDS, CDS), which also support wildcard. */
+/**
+ * True for the types whose SotW responses must hold the full set, which also support wildcard: LDS,
+ * CDS and istio-agent's NDS (istiod's `IsWildcardTypeURL`: the agent asks for the name table with
+ * no names and gets the one table, named '').
+ */
 export function isWildcardType(typeUrl: string): boolean {
-  return typeUrl === TypeUrl.Listener || typeUrl === TypeUrl.Cluster;
+  return typeUrl === TypeUrl.Listener || typeUrl === TypeUrl.Cluster || typeUrl === TypeUrl.NameTable;
 }
 
 /** Returns `type.googleapis.com/<fullName>` for a message's full name. */

@@ -22,7 +22,7 @@ const nameOf = (r: { name?: string; clusterName?: string }): string => r.name ??
 export function acceptResources(proxy: { readonly istioProxy: boolean }, generated: EnvoyResources, previous: EnvoyResources | undefined): Accepted {
   const result = checkEnvoyResources(generated, { istioProxy: proxy.istioProxy });
   if (result.withheld.length === 0 || !previous) return { resources: result.accepted, violations: result.violations, keptLastGood: [] };
-  const next: Record<Kind, unknown[]> = { listeners: [...result.accepted.listeners], routes: [...result.accepted.routes], clusters: [...result.accepted.clusters], endpoints: [...result.accepted.endpoints] };
+  const next: Record<Kind, unknown[]> = { listeners: [...result.accepted.listeners], routes: [...result.accepted.routes], clusters: [...result.accepted.clusters], endpoints: [...result.accepted.endpoints], nameTables: [...result.accepted.nameTables] };
   const kept: string[] = [];
   for (const w of result.withheld) {
     const kind = KIND_BY_TYPE.get(w.typeUrl);

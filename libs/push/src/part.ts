@@ -53,7 +53,7 @@ export function generatePartFor(part: Part, push: PushContext, memo: ResourceMem
   const kinds = XDS_TYPES.filter((t) => part.dirty.has(t.kind) || !part.types.has(t.typeUrl)).map((t) => t.kind);
   const warnings: string[] = [];
   const current = (kind: ResourceKind): Message[] => [...(part.types.get(XDS_TYPES.find((t) => t.kind === kind)!.typeUrl)?.messages ?? [])];
-  let generated = { listeners: [], routes: [], clusters: [], endpoints: [] } as unknown as EnvoyResources;
+  let generated = Object.fromEntries(XDS_TYPES.map((t) => [t.kind, []])) as unknown as EnvoyResources;
   let same = part.types.size > 0 && !hooks.transform;
   for (const t of XDS_TYPES) {
     let messages: readonly Message[];

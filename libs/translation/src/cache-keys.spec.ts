@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { createConfigSnapshot, loadYaml, withMeshDefaults, type ConfigObject, type MeshConfig } from '@minipilot/config';
 import { buildPushContext } from './model/push-context.js';
 import { outboundClusterRefs } from './generators/outbound-cluster-refs.js';
-import { loadAssignmentKey, outboundClusterKey, sniffedListenerKey, virtualHostKey, workloadResourcesKey, type ResourceMemo } from './cache-keys.js';
+import { loadAssignmentKey, nameTableKey, outboundClusterKey, sniffedListenerKey, virtualHostKey, workloadResourcesKey, type ResourceMemo } from './cache-keys.js';
 import { buildSidecarRoutes } from './generators/sidecar-routes.js';
 import { proxyKeys } from './view-key.js';
 import { parseProxy } from './proxy.js';
@@ -298,5 +298,30 @@ spec: {hosts: [cache.example.com], tcp: [{route: [{destination: {host: other.exa
     expect(key(a, [...entry, ...rule])).not.toBe(key(a, entry));
     expect(key(sidecar('a-0', { app: 'a' }, { IDLE_TIMEOUT: '30s' }), entry)).not.toBe(key(a, entry));
     expect(key(a, [...entry, ...tcpRoute])).toBeUndefined();
+  });
+
+  it('of the NDS name table follow the visible services and headless endpoints only, and are shared across namespaces that see the same', () => {
+    const db = loadYaml(`apiVersion: v1
+kind: Service
+metadata: {name: db, namespace: default}
+spec: {clusterIP: None, ports: [{name: tcp, port: 5432}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: db-1, namespace: default, labels: {kubernetes.io/service-name: db}}
+addressType: IPv4
+ports: [{name: tcp, port: 5432}]
+endpoints: [{addresses: [10.244.9.1], conditions: {ready: true}}]`).objects;
+    const key = (ns: string, objects: readonly ConfigObject[]) => nameTableKey({ namespace: ns }, pushOf([...lab, ...objects]));
+    const base = key('default', db);
+    expect(key('other', db)).toBe(base); // same visible services, one shared table
+    expect(key('default', [...db, ...reviewsRule('{loadBalancer: {simple: RANDOM}}')])).toBe(base); // DestinationRules are no NDS input (nds.go)
+    expect(key('default', db.map((o) => (o.kind === 'EndpointSlice' ? { ...o, body: { ...o.body, endpoints: [{ addresses: ['10.244.9.2'], conditions: { ready: true } }] } } : o)))).not.toBe(base);
+    const privateSvc = [...db, ...loadYaml(`apiVersion: v1
+kind: Service
+metadata: {name: local, namespace: default, annotations: {networking.istio.io/exportTo: '.'}}
+spec: {clusterIP: 10.96.9.9, ports: [{port: 80}]}`).objects];
+    expect(key('default', privateSvc)).not.toBe(base);
+    expect(key('other', privateSvc)).toBe(base); // not visible from 'other'
   });
 });

@@ -7,6 +7,8 @@ import { virtualServiceForHost } from './generators/virtual-service-for-host.js'
 import type { OutboundClusterRef } from './generators/outbound-cluster-refs.js';
 import { localityLbKey, localityLbPlan } from './generators/locality-lb.js';
 import { endpointMtlsKey } from './generators/auto-mtls.js';
+import { visibleServices } from './generators/outbound-cluster-refs.js';
+import { podByIp } from './generators/service-identity.js';
 import type { Proxy, ProxyView } from './proxy.js';
 
 /**
@@ -134,6 +136,27 @@ export function workloadResourcesKey(kind: string, proxy: Proxy, push: PushConte
   });
   const mtls = push.peerAuthentication.forWorkload(proxy.namespace, proxy.labels).key;
   return `wl|${kind}|${clusterViewKey(proxy)}|n${proxy.namespace}|g${push.selectorSignature(proxy.labels)}|m${revisionOf(push.mesh)}|p${mtls}|${served.join(';')}`;
+}
+
+/**
+ * Cache key of a sidecar's NDS name table: what `buildNameTable` reads, namely the services visible
+ * to the proxy's namespace (each with its source object) and, for headless services, their
+ * endpoints (addresses, readiness, Pods) with each Pod's `hostname`/`subdomain`. The namespace
+ * itself is not part of it: namespaces that see the same services share one table.
+ */
+export function nameTableKey(view: Pick<ProxyView, 'namespace'>, push: PushContext): string {
+  const parts = visibleServices(view, push).map((s) => {
+    if (s.addresses.length > 0 || (s.cidrs ?? []).length > 0 || s.resolution !== 'Passthrough') return `${s.hostname}@${push.serviceRevision(s)}`;
+    const pods = new Set<string>();
+    for (const p of s.ports) {
+      for (const e of push.endpoints(s.hostname, p.port)) {
+        const spec = podByIp(push, s.namespace, e.address)?.body.spec;
+        if (spec?.subdomain) pods.add(`${e.address}=${spec.hostname ?? ''}.${spec.subdomain}`);
+      }
+    }
+    return `${s.hostname}@${push.serviceRevision(s)}:${s.ports.map((p) => push.endpointsFingerprint(s.hostname, p.port)).join(',')}:${[...pods].join(',')}`;
+  });
+  return `nds|${shortHash(parts.join('\n'))}`;
 }
 
 function serviceAccountsKey(service: ServiceModel, push: PushContext): string {

@@ -79,6 +79,7 @@ export function completeReferences(res: EnvoyResources): EnvoyResources {
     routes: routes.sort(byName((r) => r.name)),
     clusters: clusters.sort(byName((c) => c.name)),
     endpoints: endpoints.sort(byName((e) => e.clusterName)),
+    nameTables: res.nameTables,
   };
 }
 

@@ -19,7 +19,7 @@ export type { Protocol } from './model/protocol.js';
 // Generation
 export { generateResources, generatePart } from './generate.js';
 export type { GenerateOptions, ResourceKind, ResourcePart } from './generate.js';
-export { NO_MEMO, outboundClusterKey, loadAssignmentKey, virtualHostKey, routeConfigurationKey, clusterViewKey } from './cache-keys.js';
+export { NO_MEMO, outboundClusterKey, loadAssignmentKey, virtualHostKey, routeConfigurationKey, clusterViewKey, nameTableKey } from './cache-keys.js';
 export type { ResourceMemo } from './cache-keys.js';
 export type { EnvoyResources } from './resources.js';
 export { resourcesToJson } from './to-json.js';
@@ -67,6 +67,7 @@ export type { WeightedTcpCluster } from './builders/tcp-proxy.js';
 export { buildClusters, outboundClusterRefs, visibleServices, effectivePolicy, portLevelPolicy } from './generators/clusters.js';
 export type { ClusterWarn, OutboundClusterRef, OutboundDiscovery } from './generators/clusters.js';
 export { buildEndpoints } from './generators/endpoints.js';
+export { buildNameTable } from './generators/name-table.js';
 export { dnsSrvSubsetKey, SYSTEM_CA_BUNDLE } from './generators/cluster-tls.js';
 
 // The registry of generated xDS types (type URL, kind, schema, name, JSON, what config they depend on)

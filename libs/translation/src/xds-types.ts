@@ -1,12 +1,12 @@
 import { toBinary, toJson, type DescMessage, type JsonValue, type Message } from '@bufbuild/protobuf';
 import type { Kind } from '@minipilot/config';
-import { clusterV3, endpointV3, envoyRegistry, listenerV3, routeV3, TypeUrl } from '@minipilot/envoy-api';
+import { clusterV3, endpointV3, envoyRegistry, listenerV3, ndsV1, routeV3, TypeUrl } from '@minipilot/envoy-api';
 import type { ResourceKind } from './generate.js';
 
 /**
  * One xDS resource type minipilot generates: everything the pipeline does per type (generate,
  * name, encode, check, show as JSON, order pushes, decide what a config change touches) reads this
- * descriptor, so adding a type (SDS, NDS, ...) is one more entry in {@link XDS_TYPES}.
+ * descriptor, so adding a type (SDS, ...) is one more entry in {@link XDS_TYPES}.
  */
 export interface XdsTypeDescriptor<K extends ResourceKind = ResourceKind> {
   readonly typeUrl: string;
@@ -30,13 +30,16 @@ const REGISTRY_KINDS: readonly Kind[] = ['Service', 'ServiceEntry', 'EndpointSli
  * The generated xDS types in push order (CDS → EDS → LDS → RDS, make-before-break). Clusters and
  * load assignments never depend on VirtualServices or Gateways; listeners and routes do.
  * PeerAuthentication changes clusters (auto-mTLS), load assignments (tlsMode metadata) and
- * listeners (the inbound mTLS chains), never routes.
+ * listeners (the inbound mTLS chains), never routes. istio-agent's NDS name table comes last (it is
+ * no part of Envoy's make-before-break order) and depends on the registry only (istiod's nds.go skips
+ * every other kind); its one resource is named ''.
  */
 export const XDS_TYPES: readonly XdsTypeDescriptor[] = [
   { typeUrl: TypeUrl.Cluster, kind: 'clusters', shortName: 'cds', schema: clusterV3.ClusterSchema, name: (r) => (r as clusterV3.Cluster).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'PeerAuthentication']) },
   { typeUrl: TypeUrl.ClusterLoadAssignment, kind: 'endpoints', shortName: 'eds', schema: endpointV3.ClusterLoadAssignmentSchema, name: (r) => (r as endpointV3.ClusterLoadAssignment).clusterName, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'PeerAuthentication']) },
   { typeUrl: TypeUrl.Listener, kind: 'listeners', shortName: 'lds', schema: listenerV3.ListenerSchema, name: (r) => (r as listenerV3.Listener).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'VirtualService', 'Gateway', 'PeerAuthentication']) },
   { typeUrl: TypeUrl.RouteConfiguration, kind: 'routes', shortName: 'rds', schema: routeV3.RouteConfigurationSchema, name: (r) => (r as routeV3.RouteConfiguration).name, dependsOn: new Set<Kind>([...REGISTRY_KINDS, 'DestinationRule', 'VirtualService', 'Gateway']) },
+  { typeUrl: TypeUrl.NameTable, kind: 'nameTables', shortName: 'nds', schema: ndsV1.NameTableSchema, name: () => '', dependsOn: new Set<Kind>(REGISTRY_KINDS) },
 ];
 
 /** The descriptor of a generated type URL, if minipilot generates it. */

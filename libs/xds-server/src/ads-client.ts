@@ -224,7 +224,7 @@ function toAdsResponse(message: AnyResponse): AdsResponse {
       typeUrl: message.typeUrl,
       version: message.versionInfo,
       nonce: message.nonce,
-      resources: message.resources.map((any) => ({ name: resourceNameOf(any.value), version: '', value: any.value })),
+      resources: message.resources.map((any) => ({ name: resourceNameOf(any.value, message.typeUrl), version: '', value: any.value })),
       removed: [],
     };
   }

@@ -1,5 +1,5 @@
 import { create, toBinary } from '@bufbuild/protobuf';
-import { clusterV3, endpointV3 } from '@minipilot/envoy-api';
+import { clusterV3, endpointV3, ndsV1, TypeUrl } from '@minipilot/envoy-api';
 import { createNackLog, type NackRecord } from './nack-log.js';
 import { resourceNameOf } from './resource-name.js';
 import { createResource, createSnapshot } from './snapshot.js';
@@ -35,6 +35,11 @@ describe('resourceNameOf', () => {
     const cla = create(endpointV3.ClusterLoadAssignmentSchema, { clusterName: 'c', endpoints: [{ priority: 1 }] });
     expect(resourceNameOf(toBinary(endpointV3.ClusterLoadAssignmentSchema, cla))).toBe('c');
     expect(resourceNameOf(new Uint8Array([0xff, 0xff]))).toBe('');
+  });
+
+  it("names istio-agent's NDS NameTable '' (its field 1 is the table, not a name)", () => {
+    const table = toBinary(ndsV1.NameTableSchema, create(ndsV1.NameTableSchema, { table: { 'a.ns.svc.cluster.local': { ips: ['10.0.0.1'] } } }));
+    expect(resourceNameOf(table, TypeUrl.NameTable)).toBe('');
   });
 });
 

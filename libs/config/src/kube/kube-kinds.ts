@@ -23,6 +23,8 @@ export const ServiceSpec = z.looseObject({
   clusterIPs: z.array(z.string()).optional(),
   type: z.string().optional(),
   externalName: z.string().optional(),
+  /** Headless DNS (NDS name tables) lists not-ready endpoints too. */
+  publishNotReadyAddresses: z.boolean().optional(),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 
@@ -64,7 +66,8 @@ export type EndpointsBody = z.infer<typeof EndpointsBody>;
 
 /** core/v1 Pod: the parts minipilot uses (labels via metadata, IPs, node, service account). */
 export const PodBody = z.looseObject({
-  spec: z.looseObject({ nodeName: z.string().optional(), serviceAccountName: z.string().optional() }).optional(),
+  // hostname + subdomain: the pod's DNS name `<hostname>.<subdomain>.<ns>.svc.<domain>` (StatefulSets), in NDS name tables.
+  spec: z.looseObject({ nodeName: z.string().optional(), serviceAccountName: z.string().optional(), hostname: z.string().optional(), subdomain: z.string().optional() }).optional(),
   status: z.looseObject({
     podIP: z.string().optional(),
     podIPs: z.array(z.looseObject({ ip: z.string() })).optional(),

@@ -39,6 +39,7 @@ function world(over: Partial<EnvoyResources> = {}): EnvoyResources {
     routes: [rc('9080', [vhost('reviews:9080', ['reviews', 'reviews:9080'])])],
     clusters: [cluster('c1')],
     endpoints: [cla('c1')],
+    nameTables: [],
     ...over,
   };
 }

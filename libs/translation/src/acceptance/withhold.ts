@@ -25,6 +25,7 @@ export function withholdResources(res: EnvoyResources, violations: readonly Acce
     routes: keep(res.routes, TypeUrl.RouteConfiguration),
     clusters: keep(res.clusters, TypeUrl.Cluster),
     endpoints: keep(res.endpoints, TypeUrl.ClusterLoadAssignment),
+    nameTables: res.nameTables,
   };
   const accepted = completeReferences(kept);
   const keptRoutes = new Set(kept.routes.map((r) => r.name));

@@ -67,7 +67,7 @@ describe('clusters and endpoints pass the Envoy acceptance check', () => {
     expect([...lb]).toEqual(expect.arrayContaining(proxy.generator === 'grpc' ? ['RING_HASH', 'ROUND_ROBIN'] : ['RING_HASH', 'MAGLEV', 'LEAST_REQUEST', 'CLUSTER_PROVIDED']));
     expect(clusters.some((c) => c.transportSocket !== undefined)).toBe(proxy.generator !== 'grpc');
     expect(clusters.map((c) => c.name)).toEqual(expect.arrayContaining(['outbound|443||api.example.com', 'outbound|50051||db.internal']));
-    const result = checkEnvoyResources({ listeners: [], routes: [], clusters, endpoints });
+    const result = checkEnvoyResources({ listeners: [], routes: [], clusters, endpoints, nameTables: [] });
     expect(result.violations.map(formatViolation)).toEqual([]);
   });
 });

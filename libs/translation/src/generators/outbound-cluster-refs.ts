@@ -24,7 +24,7 @@ export interface OutboundClusterRef {
 }
 
 /** Services visible to a proxy: exported to its namespace (Sidecar scoping is not modelled yet). */
-export function visibleServices(proxy: ProxyView, push: PushContext): readonly ServiceModel[] {
+export function visibleServices(proxy: Pick<ProxyView, 'namespace'>, push: PushContext): readonly ServiceModel[] {
   return push.services.filter((s) => push.visibleTo(s.exportTo, s.namespace, proxy.namespace));
 }
 

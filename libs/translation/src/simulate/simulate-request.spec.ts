@@ -122,6 +122,7 @@ const resources: EnvoyResources = {
   routes: [rc9080, gatewayRoutes, redirectRoutes],
   clusters: [],
   endpoints: [],
+  nameTables: [],
 };
 const sim = (r: SimulationRequest) => simulateRequest(resources, r);
 

@@ -3,8 +3,8 @@ import { stringify } from 'yaml';
 import { proxyConfigTable, resourcesToJson, type EnvoyResourcesJson } from '@minipilot/translation';
 import { addProxyConfigOptions, resolveCliInputs, translateInputs, withUsageErrors, type ProxyConfigFlags } from './cli-inputs.js';
 
-/** `--type` values and the resource lists they select. */
-const TYPES: Readonly<Record<string, readonly (keyof EnvoyResourcesJson)[]>> = {
+/** `--type` values and the resource lists they select (Envoy's four; istio-agent's NDS table is not printed). */
+const TYPES: Readonly<Record<string, readonly Exclude<keyof EnvoyResourcesJson, 'nameTables'>[]>> = {
   lds: ['listeners'], rds: ['routes'], cds: ['clusters'], eds: ['endpoints'], all: ['listeners', 'routes', 'clusters', 'endpoints'],
 };
 
