@@ -9,8 +9,11 @@ describe.each([
 ])('ADS conformance ($flavour)', ({ delta }) => {
   let h: Harness;
   let c: AdsClient;
+  const debugLines: { obj: object; msg: string }[] = [];
+  const logger = { debug: (obj: object, msg: string) => { debugLines.push({ obj, msg }); }, info: () => {}, warn: () => {}, error: () => {} };
   beforeEach(async () => {
-    h = await startHarness();
+    debugLines.length = 0;
+    h = await startHarness(undefined, { logger });
     c = h.connect(delta);
   });
   afterEach(() => h.close());
@@ -157,6 +160,7 @@ describe.each([
   it('answers an unknown type URL once with an empty response and keeps serving', async () => {
     const ecds = await c.requestResponseAck('type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig', ['x']);
     expect([ecds.resources, ecds.removed, ecds.version]).toEqual([[], [], '']);
+    expect(debugLines).toContainEqual({ obj: expect.objectContaining({ typeUrl: 'type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig' }), msg: 'xds: type URL not served here: answered with an empty response' });
     const debug = await c.requestResponseAck('istio.io/debug/syncz', []);
     expect(debug.resources).toEqual([]);
     h.set(world({ 'cds:a': 1 }));

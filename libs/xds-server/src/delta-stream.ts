@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { discoveryV3, TypeUrl } from '@minipilot/envoy-api';
 import { classifyRequest } from './classify-request.js';
-import { checkNewType, checkRequestNames, checkSubscribed } from './limits.js';
+import { checkNewType, checkRequestNames, checkSubscribed, truncate } from './limits.js';
 import { planDeltaResponse } from './delta-plan.js';
 import { changedOnResend, flushInOrder } from './push-order.js';
 import type { StreamProtocol } from './sotw-stream.js';
@@ -72,6 +72,7 @@ export function createDeltaProtocol(
         if (typeUrl === TypeUrl.Cluster && eds) for (const name of changedOnResend(t.clientHas, plan.clientHas)) eds.clientHas.delete(name);
         const version = snapshot.version(typeUrl);
         t.clientHas = new Map(plan.clientHas);
+        if (!snapshot.resources.has(typeUrl)) core.logger.debug({ streamId: core.streamId, node: truncate(core.nodeId(), core.limits.maxLoggedNodeIdLength), typeUrl }, 'xds: type URL not served here: answered with an empty response');
         t.forced.clear();
         core.send(t, { version, resources: plan.resources, removed: plan.removed }, (nonce) =>
           create(discoveryV3.DeltaDiscoveryResponseSchema, {

@@ -1,7 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { discoveryV3, isWildcardType, TypeUrl } from '@minipilot/envoy-api';
 import { classifyRequest } from './classify-request.js';
-import { checkNewType, checkRequestNames } from './limits.js';
+import { checkNewType, checkRequestNames, truncate } from './limits.js';
 import { changedOnResend, flushInOrder } from './push-order.js';
 import { planSotwResponse } from './sotw-plan.js';
 import { createTracker, trackerStatus, type StreamCore, type TypeTracker } from './stream-core.js';
@@ -68,6 +68,7 @@ export function createSotwProtocol(core: StreamCore<discoveryV3.DiscoveryRespons
         if (typeUrl === TypeUrl.Cluster && eds) for (const name of changedOnResend(t.sent, plan.sent)) eds.sent.delete(name);
         const version = snapshot.version(typeUrl);
         t.sent = new Map(plan.sent);
+        if (!snapshot.resources.has(typeUrl)) core.logger.debug({ streamId: core.streamId, node: truncate(core.nodeId(), core.limits.maxLoggedNodeIdLength), typeUrl }, 'xds: type URL not served here: answered with an empty response');
         core.send(t, { version, resources: plan.resources }, (nonce) =>
           create(discoveryV3.DiscoveryResponseSchema, {
             versionInfo: version,
